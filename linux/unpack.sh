@@ -80,7 +80,7 @@ else
 	*) z= ;;
 	esac
 	tar -C "$stage" --strip-components=1 -x${z}f "$src" 2>"$stage.err" || {
-		msg=$(tail -n 1 "$stage.err")
+		msg=$(head -n 1 "$stage.err")
 		rm -f "$stage.err"
 		die "kernel tarball $src is corrupt or truncated: $msg"
 	}
