@@ -21,33 +21,42 @@ scratch=$build/bench-scratch
 mkdir -p "$scratch/tmp"
 ref=$(debian_uml "$scratch")/usr/bin/linux.uml
 
-# One boot: milliseconds from exec to the kernel's exit, and to init.
+# One boot: milliseconds from exec to the kernel's exit.  Prints nothing and
+# fails when the kernel does not reach init and exit cleanly.
 boot_once() {
 	kernel=$1
-	log=$scratch/boot.log
+	log=$scratch/boot-$(basename "$kernel").log
 	t0=$(now_ms)
 	TMPDIR=$scratch/tmp "$kernel" umid="bench-$$" uml_dir="$scratch/uml" mem=64M \
 		ubd0r="$image" root=/dev/ubda ro init=/init uml_test_halt=1 \
-		con0=null,fd:1 con=null ssl=null > "$log" 2>&1 </dev/null ||
-		die "$kernel did not exit cleanly; see $log"
+		con0=null,fd:1 con=null ssl=null > "$log" 2>&1 </dev/null || return 1
 	t1=$(now_ms)
-	grep -q 'uml-test: init done' "$log" || die "$kernel did not reach init; see $log"
+	grep -q 'uml-test: init done' "$log" || return 1
 	echo $((t1 - t0))
 }
 
 measure() {
+	boot_once "$1" >/dev/null || return 1	# warms the page cache
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		boot_once "$1"
+		boot_once "$1" || return 1
 		i=$((i + 1))
-	done | median
+	done > "$scratch/times"
+	median < "$scratch/times"
 }
 
-boot_once "$ours" >/dev/null	# warm the page cache for both
-boot_once "$ref" >/dev/null
-a=$(measure "$ours")
-b=$(measure "$ref")
+# Why a kernel failed, from its console log.
+why() {
+	grep -m 1 -E 'panic|failed|error' "$scratch/boot-$(basename "$1").log" ||
+		echo "see $scratch/boot-$(basename "$1").log"
+}
+
 printf 'boot to init and exit, median of %s runs:\n' "$runs"
-printf '  this tree (%s): %s ms\n' "$("$ours" --version 2>/dev/null | head -n 1)" "$a"
-printf '  Debian linux.uml (%s): %s ms\n' "$("$ref" --version 2>/dev/null | head -n 1)" "$b"
-printf '  ratio ours/Debian: %s\n' "$(echo "scale=2; $a / $b" | bc)"
+a=$(measure "$ours") || die "this tree's kernel did not boot: $(why "$ours")"
+printf '  this tree: %s ms\n' "$a"
+if b=$(measure "$ref"); then
+	printf "  Debian's linux.uml: %s ms\n" "$b"
+	printf '  ratio ours/Debian: %s\n' "$(echo "scale=2; $a / $b" | bc)"
+else
+	printf "  Debian's linux.uml: does not boot on this host (%s); no ratio\n" "$(why "$ref")"
+fi

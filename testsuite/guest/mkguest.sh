@@ -42,6 +42,6 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' > "$stage/etc/passwd"
 printf 'root:x:0:\n' > "$stage/etc/group"
 
 rm -f "$image.tmp"
-"$mke2fs" -q -F -t ext4 -L uml-test -E root_owner=0:0 -d "$stage" "$image.tmp" 64M ||
+"$mke2fs" -q -F -t ext4 -L uml-test -E root_owner=0:0 -d "$stage" "$image.tmp" 64M >/dev/null ||
 	die "mke2fs failed to make $image"
 mv "$image.tmp" "$image"
