@@ -47,8 +47,9 @@ measure() {
 
 # Why a kernel failed, from its console log.
 why() {
-	grep -m 1 -E 'panic|failed|error' "$scratch/boot-$(basename "$1").log" ||
-		echo "see $scratch/boot-$(basename "$1").log"
+	log=$scratch/boot-$(basename "$1").log
+	grep -m 1 'errno = ' "$log" || grep -m 1 'Kernel panic' "$log" ||
+		grep -m 1 -E 'failed|error' "$log" || echo "see $log"
 }
 
 printf 'boot to init and exit, median of %s runs:\n' "$runs"

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers shared by the bench scripts (sourced).
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 
@@ -19,7 +20,7 @@ debian_uml() {
 	dir=$1/debian-uml
 	if [ ! -x "$dir/root/usr/bin/linux.uml" ]; then
 		mkdir -p "$dir"
-		(cd "$dir" && apt-get download user-mode-linux >/dev/null) ||
+		(cd "$dir" && apt-get download user-mode-linux >"$dir/download.log" 2>&1) ||
 			die "apt-get download user-mode-linux failed (run apt-get update?)"
 		dpkg-deb -x "$dir"/user-mode-linux_*.deb "$dir/root"
 	fi
