@@ -1,0 +1,169 @@
+#!/bin/sh
+# bench/moo.sh: uml_moo side by side with Debian's (uml-utilities
+# 20070815) and with the physical floor, in one run, warm cache.
+#
+# usage: [UML_KERNEL=linux] [RUNS=3] [UML_BENCH_NO_GUEST=1] bench/moo.sh BUILDDIR [BACKING-IMAGE]
+#
+# The case of the issue: a 16 GiB sparse backing image holding a guest
+# system, and a COW into which a guest wrote 300 MiB.  Without
+# BACKING-IMAGE a 16 GiB sparse image with 1.25 GiB of data in 1 MiB
+# extents stands in for a Debian guest.  The 300 MiB are written by the
+# busybox test guest (the kernel of BUILDDIR) through the COW, in 300
+# 1 MiB writes spread over the disk.
+#
+# Timed (median of RUNS, default 3, after one warm-up run):
+#   new-file merge: ours, Debian's, floor = cp --sparse=always of the result
+#   -d merge:       ours, Debian's, floor = the dirty bytes written once
+#                   with 4 MiB writes and fsync'd
+# and checked: the outputs are cmp-equal, ours at least as sparse.
+#
+# This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 1 ] || die "usage: $0 BUILDDIR [BACKING-IMAGE]"
+build=$(cd "$1" && pwd)
+image=${2:-}
+runs=${RUNS:-3}
+moo=$build/utils/uml_moo
+mkcow=$build/utils/uml_mkcow
+kernel=${UML_KERNEL:-$build/linux/build/linux}
+rootfs=$build/testsuite/guest/rootfs.img
+if [ ! -x "$moo" ] || [ ! -x "$mkcow" ]; then
+	die "build the utilities first (make -C $build)"
+fi
+[ -n "${UML_BENCH_NO_GUEST:-}" ] || { [ -x "$kernel" ] && [ -r "$rootfs" ]; } ||
+	die "build the kernel and the test guest first (make -C $build check_DATA)"
+
+scratch=$build/bench-scratch/moo
+mkdir -p "$scratch"
+
+# Debian's uml-utilities, extracted, never installed.
+old=$scratch/debian-uml-utilities
+if [ ! -x "$old/root/usr/bin/uml_moo" ]; then
+	mkdir -p "$old"
+	(cd "$old" && apt-get download uml-utilities >/dev/null 2>&1) ||
+		die "apt-get download uml-utilities failed (run apt-get update?)"
+	dpkg-deb -x "$old"/uml-utilities_*.deb "$old/root"
+fi
+oldmoo=$old/root/usr/bin/uml_moo
+
+backing=$scratch/backing.img
+if [ -n "$image" ]; then
+	cp --sparse=always "$image" "$backing"
+elif [ ! -f "$backing" ]; then
+	echo "making a 16 GiB sparse backing image with 1.25 GiB of data..."
+	truncate -s 16G "$backing.tmp"
+	i=0
+	while [ $i -lt 1280 ]; do
+		# 1 MiB extents, denser at the start like a fresh install.
+		off=$(( (i * i * 7 + i * 131) % 16000 ))
+		head -c 1048576 /dev/urandom |
+			dd of="$backing.tmp" bs=1M seek=$off conv=notrunc status=none
+		i=$((i + 1))
+	done
+	mv "$backing.tmp" "$backing"
+fi
+
+cow=$scratch/disk.cow
+# The 300 MiB: 300 1 MiB runs, one every 54 MiB.
+if [ ! -f "$cow" ] && [ -n "${UML_BENCH_NO_GUEST:-}" ]; then
+	# Without a guest: the same runs written into the COW the way the
+	# kernel lays them out (bitmap bytes at 8192, data at data_offset).
+	echo "writing 300 MiB into a COW directly (UML_BENCH_NO_GUEST)..."
+	"$mkcow" "$cow" "$backing"
+	doff=$("$build/utils/uml_cow" info --json "$cow" |
+		sed -n 's/.*"data_offset": \([0-9]*\).*/\1/p')
+	i=0
+	while [ $i -lt 300 ]; do
+		mib=$((i * 54 + 7))
+		head -c 256 /dev/zero | tr '\000' '\377' |
+			dd of="$cow" bs=256 oflag=seek_bytes seek=$((8192 + mib * 256)) \
+				conv=notrunc status=none
+		head -c 1048576 /dev/urandom |
+			dd of="$cow" bs=1M oflag=seek_bytes seek=$((doff + mib * 1048576)) \
+				conv=notrunc status=none
+		i=$((i + 1))
+	done
+fi
+if [ ! -f "$cow" ]; then
+	echo "a guest writes 300 MiB through a COW..."
+	"$mkcow" "$cow" "$backing"
+	mkdir -p "$scratch/run/tmp"
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	script='i=0; while [ $i -lt 300 ]; do dd if=/dev/urandom of=/dev/ubdb bs=1M count=1 seek=$((i * 54 + 7)) conv=notrunc 2>/dev/null; i=$((i + 1)); done; sync; echo bench-done; halt -f'
+	printf '%s\n' "$script" | TMPDIR=$scratch/run/tmp timeout 900 "$kernel" \
+		umid=bench-moo-$$ uml_dir="$scratch/run/uml" mem=128M \
+		ubd0r="$rootfs" ubd1="$cow,$backing" root=/dev/ubda ro init=/init \
+		con0=fd:0,fd:1 con=null ssl=null > "$scratch/guest.log" 2>&1 || true
+	grep -q bench-done "$scratch/guest.log" ||
+		{ rm -f "$cow"; die "the guest did not finish writing (see $scratch/guest.log; UML_BENCH_NO_GUEST=1 writes the COW without one)"; }
+fi
+
+# time_ms CMD...: run CMD, print its wall time in ms.
+time_ms() {
+	t0=$(now_ms)
+	"$@" > /dev/null 2>&1 || die "failed: $*"
+	t1=$(now_ms)
+	echo $((t1 - t0))
+}
+
+fresh_copy() {
+	rm -f "$1"
+	cp --sparse=always "$backing" "$1"
+	touch -r "$backing" "$1"
+}
+
+# The dirty bytes, for the -d floor.
+dirty_mib=$("$build/utils/uml_cow" info --json "$cow" |
+	sed -n 's/.*"dirty_sectors": \([0-9]*\).*/\1/p')
+dirty_mib=$(( (dirty_mib * 512 + 1048575) / 1048576 ))
+
+ours_new=; old_new=; floor_new=; ours_d=; old_d=; floor_d=
+r=0
+while [ $r -le "$runs" ]; do
+	rm -f "$scratch/ours.img" "$scratch/old.img" "$scratch/floor.img"
+	sync
+	a=$(time_ms "$moo" -q "$cow" "$scratch/ours.img")
+	b=$(time_ms "$oldmoo" "$cow" "$scratch/old.img")
+	c=$(time_ms cp --sparse=always "$scratch/ours.img" "$scratch/floor.img")
+	fresh_copy "$scratch/d-ours.img"
+	fresh_copy "$scratch/d-old.img"
+	fresh_copy "$scratch/d-floor.img"
+	sync
+	d=$(time_ms "$moo" -q -d -b "$scratch/d-ours.img" "$cow")
+	# (the old tool takes "-b FILE -d COW" as COW "-d": -d must come first)
+	e=$(time_ms "$oldmoo" -d -b "$scratch/d-old.img" "$cow")
+	f=$(time_ms dd if="$cow" of="$scratch/d-floor.img" bs=4M count=$((dirty_mib / 4 + 1)) \
+		iflag=skip_bytes skip=$((4 * 1024 * 1024)) seek=1 conv=notrunc,fsync)
+	if [ $r -gt 0 ]; then	# run 0 warms the cache
+		ours_new="$ours_new $a"; old_new="$old_new $b"; floor_new="$floor_new $c"
+		ours_d="$ours_d $d"; old_d="$old_d $e"; floor_d="$floor_d $f"
+	fi
+	r=$((r + 1))
+done
+
+# shellcheck disable=SC2086 # one number per word
+med() { printf '%s\n' $1 | median; }
+on=$(med "$ours_new"); bn=$(med "$old_new"); fn=$(med "$floor_new")
+od=$(med "$ours_d"); bd=$(med "$old_d"); fd=$(med "$floor_d")
+
+cmp "$scratch/ours.img" "$scratch/old.img" && same_new=yes || same_new=NO
+cmp "$scratch/d-ours.img" "$scratch/d-old.img" && same_d=yes || same_d=NO
+cmp "$scratch/d-ours.img" "$scratch/ours.img" && same_nd=yes || same_nd=NO
+alloc() { du -k "$1" | cut -f1; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+cat <<EOT
+
+uml_moo: $(du -h --apparent-size "$backing" | cut -f1) backing ($(alloc "$backing") KiB allocated), COW with $dirty_mib MiB dirty; median of $runs warm runs (ms)
+
+                   ours     Debian's    floor    ours/Debian's  ours/floor
+new-file merge   $(printf '%7s %11s %8s' "$on" "$bn" "$fn")    $(printf '%8s %12s' "$(ratio "$on" "$bn")" "$(ratio "$on" "$fn")")
+-d merge         $(printf '%7s %11s %8s' "$od" "$bd" "$fd")    $(printf '%8s %12s' "$(ratio "$od" "$bd")" "$(ratio "$od" "$fd")")
+
+speed-up over Debian's: new-file $(ratio "$bn" "$on")x, -d $(ratio "$bd" "$od")x
+outputs cmp-equal: new-file $same_new, -d $same_d, -d vs new-file $same_nd
+allocated KiB: ours $(alloc "$scratch/ours.img"), Debian's $(alloc "$scratch/old.img"), cp --sparse=always $(alloc "$scratch/floor.img")
+EOT

@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cow.c - parse, check and write UML COW headers (see cow.h).
+ *
+ * The field offsets below are those of the packed structures in the
+ * kernel's arch/um/drivers/cow_user.c.  Version 1 stores its fields in
+ * host order (little-endian on every host UML runs on); versions 2 and 3
+ * store them big-endian.  The magic (and with it the version) may be in
+ * either order.
+ *
+ * This file is part of user-mode-linux.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/fs.h>
+
+#include "cow.h"
+#include "xio.h"
+
+static uint32_t get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get_be64(const unsigned char *p)
+{
+	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+	return (uint64_t)get_le32(p + 4) << 32 | get_le32(p);
+}
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void put_be64(unsigned char *p, uint64_t v)
+{
+	put_be32(p, v >> 32);
+	put_be32(p + 4, v);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	put_le32(p, v);
+	put_le32(p + 4, v >> 32);
+}
+
+/* Copy a path into a NUL-padded field of MAX bytes (the buffer was zeroed). */
+static void put_path(unsigned char *p, const char *path, size_t max)
+{
+	memcpy(p, path, strnlen(path, max - 1));
+}
+
+const char *cow_layout_name(enum cow_layout l)
+{
+	switch (l) {
+	case COW_V1:
+		return "1";
+	case COW_V2:
+		return "2";
+	case COW_V3:
+		return "3";
+	case COW_V3_BROKEN:
+		return "3-broken";
+	}
+	return "?";
+}
+
+static int is_pow2(uint32_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* a rounded up to a multiple of b, or -1 (UINT64_MAX) on overflow. */
+static uint64_t round_up(uint64_t a, uint64_t b)
+{
+	uint64_t r = a % b;
+
+	if (!r)
+		return a;
+	if (a > UINT64_MAX - (b - r))
+		return UINT64_MAX;
+	return a + (b - r);
+}
+
+/* Largest virtual disk we accept: keeps every offset below 2^62. */
+#define COW_MAX_SIZE	(UINT64_C(1) << 60)
+
+int cow_layout_sizes(struct cow_header *h, const char **why)
+{
+	uint64_t ss = h->sectorsize;
+
+	if (!is_pow2(h->sectorsize)) {
+		*why = h->sectorsize ? "sector size is not a power of two" :
+				       "sector size is 0";
+		return -EINVAL;
+	}
+	if (h->sectorsize > COW_MAX_SECTORSIZE) {
+		*why = "sector size is too large";
+		return -EINVAL;
+	}
+	if (h->alignment == 0) {
+		*why = "alignment is 0";
+		return -EINVAL;
+	}
+	if (h->alignment > COW_MAX_ALIGNMENT) {
+		*why = "alignment is too large";
+		return -EINVAL;
+	}
+	if (h->size > COW_MAX_SIZE) {
+		*why = "recorded backing size is too large";
+		return -EINVAL;
+	}
+
+	h->sectors = (h->size + ss - 1) / ss;
+	switch (h->layout) {
+	case COW_V1:
+		h->header_len = COW_HDR_V1_SIZE;
+		break;
+	case COW_V2:
+		h->header_len = COW_HDR_V2_SIZE;
+		break;
+	case COW_V3:
+		h->header_len = COW_HDR_V3_SIZE;
+		break;
+	case COW_V3_BROKEN:
+		h->header_len = COW_HDR_V3B_SIZE;
+		break;
+	}
+	if (h->layout == COW_V1 || h->layout == COW_V2) {
+		/* The kernel's pre-v3 rounding, bug included. */
+		h->bitmap_offset = h->header_len;
+		h->bitmap_len = (h->size + ss - 1) / (8 * ss);
+		h->data_offset = round_up(h->bitmap_offset + h->bitmap_len, ss);
+	} else {
+		h->bitmap_offset = round_up(h->header_len, h->alignment);
+		h->bitmap_len = (h->sectors + 7) / 8;
+		h->data_offset = round_up(h->bitmap_offset + h->bitmap_len,
+					  h->alignment);
+	}
+	h->bitmap_bits = h->bitmap_len * 8;
+	if (h->bitmap_bits > h->sectors)
+		h->bitmap_bits = h->sectors;
+	return 0;
+}
+
+static int copy_path(struct cow_header *h, const unsigned char *p, size_t max,
+		     const char **why)
+{
+	const void *nul = memchr(p, '\0', max);
+
+	if (!nul) {
+		*why = "backing file path has no terminating NUL";
+		return -EINVAL;
+	}
+	if (!p[0]) {
+		*why = "backing file path is empty";
+		return -EINVAL;
+	}
+	memcpy(h->backing, p, (const unsigned char *)nul - p + 1);
+	return 0;
+}
+
+static int parse_v1(const unsigned char *b, size_t len, struct cow_header *h,
+		    const char **why)
+{
+	if (len < COW_HDR_V1_SIZE)
+		goto short_hdr;
+	h->layout = COW_V1;
+	h->mtime = get_le32(b + 8 + COW_PATH_LEN_V1);
+	h->size = get_le64(b + 12 + COW_PATH_LEN_V1);
+	h->sectorsize = get_le32(b + 20 + COW_PATH_LEN_V1);
+	h->alignment = h->sectorsize;
+	return copy_path(h, b + 8, COW_PATH_LEN_V1, why);
+short_hdr:
+	*why = "truncated header (version 1)";
+	return -EINVAL;
+}
+
+static int parse_v2(const unsigned char *b, size_t len, struct cow_header *h,
+		    const char **why)
+{
+	if (len < COW_HDR_V2_SIZE) {
+		*why = "truncated header (version 2)";
+		return -EINVAL;
+	}
+	h->layout = COW_V2;
+	h->mtime = get_be32(b + 8 + COW_PATH_LEN_V3);
+	h->size = get_be64(b + 12 + COW_PATH_LEN_V3);
+	h->sectorsize = get_be32(b + 20 + COW_PATH_LEN_V3);
+	h->alignment = h->sectorsize;
+	return copy_path(h, b + 8, COW_PATH_LEN_V3, why);
+}
+
+static int parse_v3(const unsigned char *b, size_t len, struct cow_header *h,
+		    const char **why)
+{
+	/*
+	 * The broken layout has 4 bytes of padding after a 64-bit mtime, so
+	 * its cow_format (0) sits where the proper layout's path starts; a
+	 * real path never starts with four NULs (cow_user.c).
+	 */
+	if (len >= 36 && get_le32(b + 32) == 0) {
+		if (len < COW_HDR_V3B_SIZE) {
+			*why = "truncated header (version 3, 64-bit layout)";
+			return -EINVAL;
+		}
+		h->layout = COW_V3_BROKEN;
+		/* An htonl()ed 32-bit value in a 64-bit host-order field. */
+		h->mtime = get_be32(b + 8);
+		h->size = get_be64(b + 16);
+		h->sectorsize = get_be32(b + 24);
+		h->alignment = get_be32(b + 28);
+		h->cow_format = get_be32(b + 32);
+		return copy_path(h, b + 36, COW_PATH_LEN_V3, why);
+	}
+	if (len < COW_HDR_V3_SIZE) {
+		*why = "truncated header (version 3)";
+		return -EINVAL;
+	}
+	h->layout = COW_V3;
+	h->mtime = get_be32(b + 8);
+	h->size = get_be64(b + 12);
+	h->sectorsize = get_be32(b + 20);
+	h->alignment = get_be32(b + 24);
+	h->cow_format = get_be32(b + 28);
+	return copy_path(h, b + 32, COW_PATH_LEN_V3, why);
+}
+
+int cow_parse(const void *buf, size_t len, struct cow_header *h,
+	      const char **why)
+{
+	const unsigned char *b = buf;
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	if (len < 8) {
+		*why = "truncated header";
+		return -EINVAL;
+	}
+	if (get_be32(b) == COW_MAGIC) {
+		h->big_endian_magic = 1;
+		h->version = get_be32(b + 4);
+	} else if (get_le32(b) == COW_MAGIC) {
+		h->version = get_le32(b + 4);
+	} else {
+		*why = "not a COW file (wrong magic)";
+		return -EINVAL;
+	}
+
+	switch (h->version) {
+	case 1:
+		ret = parse_v1(b, len, h, why);
+		break;
+	case 2:
+		ret = parse_v2(b, len, h, why);
+		break;
+	case 3:
+		ret = parse_v3(b, len, h, why);
+		break;
+	default:
+		*why = "unknown COW version";
+		return -EINVAL;
+	}
+	if (ret)
+		return ret;
+	if (h->cow_format != 0) {
+		*why = "unknown COW format (not a bitmap)";
+		return -EINVAL;
+	}
+	return cow_layout_sizes(h, why);
+}
+
+int cow_read(int fd, struct cow_header *h, const char **why)
+{
+	unsigned char buf[COW_HDR_MAX];
+	struct stat st;
+	ssize_t n;
+	int ret;
+
+	if (fstat(fd, &st) < 0) {
+		*why = "cannot stat the COW file";
+		return -errno;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*why = "is a directory, not a COW file";
+		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		*why = "is not a regular file";
+		return -EINVAL;
+	}
+	n = xpread(fd, buf, sizeof(buf), 0);
+	if (n < 0) {
+		*why = "cannot read the COW header";
+		return (int)n;
+	}
+	ret = cow_parse(buf, (size_t)n, h, why);
+	if (ret)
+		return ret;
+	if (S_ISREG(st.st_mode)) {
+		if ((uint64_t)st.st_size < h->bitmap_offset + h->bitmap_len) {
+			*why = "bitmap runs past the end of the file";
+			return -EINVAL;
+		}
+		if ((uint64_t)st.st_size < h->data_offset + h->size) {
+			*why = "file is shorter than its data area";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+size_t cow_format_header(const struct cow_header *h, void *buf)
+{
+	unsigned char *b = buf;
+	void (*put32)(unsigned char *, uint32_t) =
+		h->big_endian_magic ? put_be32 : put_le32;
+
+	memset(b, 0, COW_HDR_MAX);
+	put32(b, COW_MAGIC);
+	put32(b + 4, h->version);
+	switch (h->layout) {
+	case COW_V1:
+		put_path(b + 8, h->backing, COW_PATH_LEN_V1);
+		put_le32(b + 8 + COW_PATH_LEN_V1, h->mtime);
+		put_le64(b + 12 + COW_PATH_LEN_V1, h->size);
+		put_le32(b + 20 + COW_PATH_LEN_V1, h->sectorsize);
+		return COW_HDR_V1_SIZE;
+	case COW_V2:
+		put_path(b + 8, h->backing, COW_PATH_LEN_V3);
+		put_be32(b + 8 + COW_PATH_LEN_V3, h->mtime);
+		put_be64(b + 12 + COW_PATH_LEN_V3, h->size);
+		put_be32(b + 20 + COW_PATH_LEN_V3, h->sectorsize);
+		return COW_HDR_V2_SIZE;
+	case COW_V3:
+		put_be32(b + 8, h->mtime);
+		put_be64(b + 12, h->size);
+		put_be32(b + 20, h->sectorsize);
+		put_be32(b + 24, h->alignment);
+		put_be32(b + 28, h->cow_format);
+		put_path(b + 32, h->backing, COW_PATH_LEN_V3);
+		return COW_HDR_V3_SIZE;
+	case COW_V3_BROKEN:
+		put_be32(b + 8, h->mtime);
+		put_be64(b + 16, h->size);
+		put_be32(b + 24, h->sectorsize);
+		put_be32(b + 28, h->alignment);
+		put_be32(b + 32, h->cow_format);
+		put_path(b + 36, h->backing, COW_PATH_LEN_V3);
+		return COW_HDR_V3B_SIZE;
+	}
+	return 0;
+}
+
+int cow_init_v3(struct cow_header *h, const char *abs_backing, uint64_t size,
+		uint32_t mtime, uint32_t sectorsize, uint32_t alignment)
+{
+	const char *why;
+	size_t n = strlen(abs_backing);
+
+	memset(h, 0, sizeof(*h));
+	if (n >= COW_PATH_LEN_V3)
+		return -ENAMETOOLONG;
+	h->layout = COW_V3;
+	h->version = 3;
+	h->big_endian_magic = 1;
+	h->mtime = mtime;
+	h->size = size;
+	h->sectorsize = sectorsize;
+	h->alignment = alignment;
+	memcpy(h->backing, abs_backing, n + 1);
+	return cow_layout_sizes(h, &why);
+}
+
+int cow_absolute_path(const char *path, char *out, size_t outlen)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	char *res = NULL;
+	const char *base;
+	size_t dl, bl;
+	int ret = 0;
+
+	if (!slash) {
+		/* Any length: a cwd past PATH_MAX is "too long", not ERANGE. */
+		res = getcwd(NULL, 0);
+		if (!res)
+			return errno == ERANGE ? -ENAMETOOLONG : -errno;
+		if (strlen(res) >= sizeof(dir)) {
+			ret = -ENAMETOOLONG;
+			goto out;
+		}
+		snprintf(dir, sizeof(dir), "%s", strcmp(res, "/") ? res : "");
+		base = path;
+	} else if (slash == path) {
+		dir[0] = '\0';
+		base = slash + 1;
+	} else {
+		char *d = strndup(path, (size_t)(slash - path));
+
+		if (!d)
+			return -ENOMEM;
+		res = realpath(d, NULL);
+		if (!res)
+			ret = errno == ERANGE ? -ENAMETOOLONG : -errno;
+		free(d);
+		if (ret)
+			return ret;
+		if (strlen(res) >= sizeof(dir)) {
+			ret = -ENAMETOOLONG;
+			goto out;
+		}
+		/* "/" + "/" + base would double the slash. */
+		snprintf(dir, sizeof(dir), "%s", strcmp(res, "/") ? res : "");
+		base = slash + 1;
+	}
+	if (!*base) {
+		ret = -EISDIR;
+		goto out;
+	}
+	dl = strlen(dir);
+	bl = strlen(base);
+	if (dl + 1 + bl + 1 > outlen) {
+		ret = -ENAMETOOLONG;
+		goto out;
+	}
+	memcpy(out, dir, dl);
+	out[dl] = '/';
+	memcpy(out + dl + 1, base, bl + 1);
+out:
+	free(res);
+	return ret;
+}
+
+int cow_backing_stat(const char *path, uint64_t *size, int64_t *mtime)
+{
+	struct stat st;
+	uint64_t bytes;
+	int fd, ret = 0;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	*mtime = st.st_mtime;
+	if (!S_ISBLK(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		return 0;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, BLKGETSIZE64, &bytes) < 0)
+		ret = -errno;
+	else
+		*size = bytes;
+	close(fd);
+	return ret;
+}
+
+uint64_t cow_bitmap_find(const unsigned char *bm, uint64_t from, uint64_t end,
+			 int val)
+{
+	unsigned char skip = val ? 0x00 : 0xff;
+	uint64_t i = from;
+
+	while (i < end && (i & 7)) {
+		if (cow_bit(bm, i) == val)
+			return i;
+		i++;
+	}
+	/* Whole bytes (and 8-byte words) that hold no match. */
+	while (i + 64 <= end) {
+		uint64_t w;
+
+		memcpy(&w, bm + (i >> 3), 8);
+		if (w != (skip ? UINT64_MAX : 0))
+			break;
+		i += 64;
+	}
+	while (i + 8 <= end && bm[i >> 3] == skip)
+		i += 8;
+	while (i < end) {
+		if (cow_bit(bm, i) == val)
+			return i;
+		i++;
+	}
+	return end;
+}
+
+uint64_t cow_bitmap_count(const unsigned char *bm, uint64_t nbits)
+{
+	uint64_t i, n = 0;
+
+	for (i = 0; i + 8 <= nbits; i += 8)
+		n += (uint64_t)__builtin_popcount(bm[i >> 3]);
+	for (; i < nbits; i++)
+		n += (uint64_t)cow_bit(bm, i);
+	return n;
+}
+
+int cow_load_bitmap(int fd, const struct cow_header *h, unsigned char **out)
+{
+	unsigned char *bm;
+	ssize_t n;
+
+	*out = NULL;
+	if (h->bitmap_len > SIZE_MAX - 8)
+		return -ENOMEM;
+	/* 8 spare bytes let cow_bitmap_find() read whole words. */
+	bm = calloc(1, (size_t)h->bitmap_len + 8);
+	if (!bm)
+		return -ENOMEM;
+	n = xpread(fd, bm, (size_t)h->bitmap_len, h->bitmap_offset);
+	if (n < 0) {
+		free(bm);
+		return (int)n;
+	}
+	if ((uint64_t)n < h->bitmap_len) {
+		free(bm);
+		return -ENODATA;
+	}
+	*out = bm;
+	return 0;
+}
+
+int cow_lock(int fd, int exclusive, pid_t *holder)
+{
+	struct flock fl = {
+		.l_type = exclusive ? F_WRLCK : F_RDLCK,
+		.l_whence = SEEK_SET,
+	};
+
+	*holder = 0;
+	if (fcntl(fd, F_SETLK, &fl) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EACCES)
+		return -errno;
+	fl.l_type = exclusive ? F_WRLCK : F_RDLCK;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+		*holder = fl.l_pid;
+	return -EAGAIN;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * util.h - small things every utility shares.
+ *
+ * This file is part of user-mode-linux.
+ */
+#ifndef UML_UTIL_H
+#define UML_UTIL_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+/* Exit codes shared by the COW tools. */
+#define EXIT_USAGE 2
+
+static inline void __attribute__((noreturn)) print_version(void)
+{
+	extern char *program_invocation_short_name;
+
+	printf("%s (user-mode-linux) %s\n", program_invocation_short_name,
+	       PACKAGE_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+/* "Try 'PROG --help'." and exit EXIT_USAGE. */
+static inline void __attribute__((noreturn)) usage_error(void)
+{
+	extern char *program_invocation_short_name;
+
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
+#endif

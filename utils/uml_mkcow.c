@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * uml_mkcow - create a version-3 COW file over a backing file, exactly as
+ * the UML kernel does when it creates one itself.
+ *
+ * This file is part of user-mode-linux.
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "lib/cow.h"
+#include "lib/util.h"
+#include "lib/xio.h"
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage: %s [options] COW BACKING\n\n"
+	       "Create COW, a copy-on-write file over BACKING, as the UML kernel would.\n\n"
+	       "Options:\n"
+	       "  -f, --force     replace COW if it exists\n"
+	       "  -h, --help      show this help and exit\n"
+	       "  -V, --version   show the version and exit\n",
+	       program_invocation_short_name);
+	exit(EXIT_SUCCESS);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int make_cow(const char *cow, const char *backing, int force)
+{
+	unsigned char buf[COW_HDR_MAX];
+	char abs[COW_PATH_LEN_V3];
+	struct cow_header h;
+	struct xtmp t = { .fd = -1 };
+	struct stat st;
+	uint64_t size;
+	int64_t mtime;
+	size_t len;
+	int ret;
+
+	ret = cow_absolute_path(backing, abs, sizeof(abs));
+	if (ret == -ENAMETOOLONG)
+		errx(1, "%s: backing file path does not fit in the COW header (%d bytes at most)",
+		     backing, COW_PATH_LEN_V3 - 1);
+	if (ret)
+		errx(1, "%s: %s", backing, strerror(-ret));
+	ret = cow_backing_stat(abs, &size, &mtime);
+	if (ret)
+		errx(1, "backing file %s: %s", backing, strerror(-ret));
+	if (lstat(cow, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			errx(1, "%s: is a directory", cow);
+		if (!force)
+			errx(1, "%s: already exists (use --force to replace it)", cow);
+		if (same_file(cow, abs))
+			errx(1, "%s: is the backing file itself", cow);
+	}
+	if (!strcmp(cow, backing))
+		errx(1, "%s: the COW file cannot be its own backing file", cow);
+
+	ret = cow_init_v3(&h, abs, size, (uint32_t)mtime,
+			  COW_DEFAULT_SECTORSIZE, COW_DEFAULT_ALIGNMENT);
+	if (ret)
+		errx(1, "%s: cannot describe this backing file in a COW header", backing);
+	len = cow_format_header(&h, buf);
+
+	ret = xtmp_open(&t, cow, 0644);
+	if (ret)
+		errx(1, "%s: cannot create a temporary file beside it: %s", cow,
+		     strerror(-ret));
+	xtmp_cleanup_on_signals(&t);
+	ret = (int)xpwrite(t.fd, buf, len, 0);
+	if (ret < 0)
+		goto fail;
+	if (ftruncate(t.fd, (off_t)(h.data_offset + h.size)) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = xtmp_commit(&t, !force);
+	if (ret == -EEXIST) {
+		xtmp_abort(&t);
+		errx(1, "%s: already exists (use --force to replace it)", cow);
+	}
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	xtmp_abort(&t);
+	errx(1, "%s: %s", cow, strerror(-ret));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, force = 0;
+
+	while ((c = getopt_long(argc, argv, "fhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			usage_error();
+		}
+	}
+	if (argc - optind != 2) {
+		warnx(argc - optind < 2 ? "missing operand" : "too many operands");
+		usage_error();
+	}
+	return make_cow(argv[optind], argv[optind + 1], force);
+}

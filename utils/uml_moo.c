@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * uml_moo - merge a UML COW file with its backing file, into a new file
+ * (atomically) or into the backing file in place (-d).
+ *
+ * The work follows the data: only the backing file's allocated extents
+ * are copied (SEEK_DATA/SEEK_HOLE), minus the sectors the COW overrides,
+ * and then the COW's dirty sectors, in runs.  A new file shares blocks
+ * where the filesystem reflinks and otherwise keeps zero sectors as
+ * holes; in place, the runs go through copy_file_range.
+ *
+ * This file is part of user-mode-linux.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "lib/cow.h"
+#include "lib/util.h"
+#include "lib/xio.h"
+
+struct moo {
+	const char *cow_path;
+	const char *backing_path;
+	const char *new_path;
+	int destructive;
+	int force;
+	int quiet;
+	int cow_fd;
+	int back_fd;
+	struct cow_header h;
+	unsigned char *bm;
+	uint64_t back_size;	/* real size of the backing file */
+	int reflink;		/* -1 unknown, 0 no, 1 the filesystem shares blocks */
+	struct xprogress pr;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage: %s [options] COW NEWFILE\n"
+	       "       %s [options] -d COW\n\n"
+	       "Merge a UML COW file with its backing file.\n\n"
+	       "Options:\n"
+	       "  -b, --backing FILE  use FILE as the backing file, not the one the COW names\n"
+	       "  -d, --destructive   merge into the backing file in place; an interrupted\n"
+	       "                      run leaves it partly merged (every sector old or new):\n"
+	       "                      run the same command again with --force to finish it\n"
+	       "  -f, --force         merge even if the backing file's size or mtime differ\n"
+	       "                      from the COW's record; replace an existing NEWFILE\n"
+	       "  -q, --quiet         no progress display\n"
+	       "  -h, --help          show this help and exit\n"
+	       "  -V, --version       show the version and exit\n\n"
+	       "NEWFILE is written beside itself under a temporary name, synced and\n"
+	       "renamed: an interrupted merge leaves no partial NEWFILE, and the COW and\n"
+	       "backing files are never changed.\n",
+	       program_invocation_short_name, program_invocation_short_name);
+	exit(EXIT_SUCCESS);
+}
+
+static int same_inode(int fd, const char *path)
+{
+	struct stat a, b;
+
+	if (fstat(fd, &a) < 0 || stat(path, &b) < 0)
+		return 0;
+	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static void check_lock(int fd, int exclusive, const char *path)
+{
+	pid_t holder;
+	int ret = cow_lock(fd, exclusive, &holder);
+
+	if (ret == -EAGAIN)
+		errx(1, "%s: in use by a running guest (locked by pid %d); halt it first",
+		     path, (int)holder);
+	if (ret)
+		errx(1, "%s: cannot lock: %s", path, strerror(-ret));
+}
+
+static void open_cow(struct moo *m)
+{
+	const char *why;
+	int ret;
+
+	m->cow_fd = open(m->cow_path, O_RDONLY | O_CLOEXEC);
+	if (m->cow_fd < 0)
+		err(1, "%s", m->cow_path);
+	ret = cow_read(m->cow_fd, &m->h, &why);
+	if (ret)
+		errx(1, "%s: invalid COW file: %s", m->cow_path, why);
+	check_lock(m->cow_fd, 0, m->cow_path);
+	if (!m->backing_path)
+		m->backing_path = m->h.backing;
+	if (same_inode(m->cow_fd, m->backing_path))
+		errx(1, "%s: the COW file names itself as its backing file",
+		     m->cow_path);
+	ret = cow_load_bitmap(m->cow_fd, &m->h, &m->bm);
+	if (ret)
+		errx(1, "%s: cannot read the bitmap: %s", m->cow_path, strerror(-ret));
+}
+
+/* Size and mtime checks, as the kernel makes them when it opens the COW. */
+static void check_backing(struct moo *m)
+{
+	int64_t mtime;
+	int ret;
+
+	ret = cow_backing_stat(m->backing_path, &m->back_size, &mtime);
+	if (ret)
+		errx(1, "backing file %s: %s", m->backing_path, strerror(-ret));
+	if (m->back_size != m->h.size && !m->force)
+		errx(1, "backing file %s is %" PRIu64 " bytes, the COW recorded %" PRIu64
+		     " (use --force to merge anyway)", m->backing_path, m->back_size,
+		     m->h.size);
+	if (mtime != (int64_t)m->h.mtime && !m->force)
+		errx(1, "backing file %s was modified after the COW was made (mtime %"
+		     PRId64 ", recorded %" PRIu32 "; use --force to merge anyway)",
+		     m->backing_path, mtime, m->h.mtime);
+	m->back_fd = open(m->backing_path,
+			  (m->destructive ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (m->back_fd < 0)
+		err(1, "%s", m->backing_path);
+	if (m->destructive)
+		check_lock(m->back_fd, 1, m->backing_path);
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Byte range of sectors [s, e) clipped to the disk size. */
+static uint64_t sector_end(const struct moo *m, uint64_t e)
+{
+	return min_u64(e * m->h.sectorsize, m->h.size);
+}
+
+/*
+ * Copy into the output.  In place (-d) every byte is written.  Into the
+ * new file (a hole where we write): share the blocks where the filesystem
+ * can (reflink), else copy leaving all-zero sectors as holes, as sparse
+ * as the classic tool makes them.
+ */
+static int copy_out(struct moo *m, int in, uint64_t in_off, int out,
+		    uint64_t out_off, uint64_t len)
+{
+	uint64_t a = (out_off + 4095) / 4096 * 4096;
+	uint64_t b = (out_off + len) / 4096 * 4096;
+	int ret;
+
+	if (m->destructive)
+		return xcopy_range(in, in_off, out, out_off, len);
+	if (m->reflink != 0 && b > a && (in_off - out_off) % 4096 == 0) {
+		ret = xreflink_range(in, in_off + (a - out_off), out, a, b - a);
+		if (ret == 0) {
+			m->reflink = 1;
+			ret = xcopy_sparse(in, in_off, out, out_off, a - out_off,
+					   COW_DEFAULT_SECTORSIZE);
+			if (!ret)
+				ret = xcopy_sparse(in, in_off + (b - out_off), out, b,
+						   out_off + len - b,
+						   COW_DEFAULT_SECTORSIZE);
+			return ret;
+		}
+		if (ret != -EOPNOTSUPP)
+			return ret;
+		m->reflink = 0;
+	}
+	return xcopy_sparse(in, in_off, out, out_off, len, COW_DEFAULT_SECTORSIZE);
+}
+
+static uint64_t dirty_bytes(const struct moo *m)
+{
+	uint64_t i = 0, k, total = 0, bits = m->h.bitmap_bits;
+
+	while ((i = cow_bitmap_find(m->bm, i, bits, 1)) < bits) {
+		k = cow_bitmap_find(m->bm, i, bits, 0);
+		total += sector_end(m, k) - i * m->h.sectorsize;
+		i = k;
+	}
+	return total;
+}
+
+/* Write every dirty run of the COW into OUT at its disk offset. */
+static int copy_dirty(struct moo *m, int out)
+{
+	uint64_t i = 0, k, bits = m->h.bitmap_bits, ss = m->h.sectorsize;
+	int ret;
+
+	while ((i = cow_bitmap_find(m->bm, i, bits, 1)) < bits) {
+		uint64_t len;
+
+		k = cow_bitmap_find(m->bm, i, bits, 0);
+		len = sector_end(m, k) - i * ss;
+		ret = copy_out(m, m->cow_fd, m->h.data_offset + i * ss, out,
+			       i * ss, len);
+		if (ret)
+			return ret;
+		xprogress_add(&m->pr, len);
+		i = k;
+	}
+	return 0;
+}
+
+/* Copy the backing file's bytes [a, b) except the sectors the COW
+ * overrides. */
+static int copy_clean(struct moo *m, int out, uint64_t a, uint64_t b)
+{
+	uint64_t ss = m->h.sectorsize, bits = m->h.bitmap_bits;
+	uint64_t i = a / ss, end = (b + ss - 1) / ss;
+	int ret;
+
+	while (i < end) {
+		uint64_t j = i < bits ? cow_bitmap_find(m->bm, i, min_u64(end, bits), 1) : end;
+		uint64_t from, to;
+
+		if (j == bits)
+			j = end;
+		from = i * ss > a ? i * ss : a;
+		to = min_u64(j * ss, b);
+		if (to > from) {
+			ret = copy_out(m, m->back_fd, from, out, from, to - from);
+			if (ret)
+				return ret;
+			xprogress_add(&m->pr, to - from);
+		}
+		if (j >= end)
+			break;
+		i = cow_bitmap_find(m->bm, j, min_u64(end, bits), 0);
+	}
+	return 0;
+}
+
+static uint64_t backing_data_bytes(struct moo *m, uint64_t limit)
+{
+	uint64_t off = 0, len, total = 0;
+
+	while (xnext_data(m->back_fd, limit, &off, &len)) {
+		total += len;
+		off += len;
+	}
+	return total;
+}
+
+static int merge_new(struct moo *m)
+{
+	struct xtmp t = { .fd = -1 };
+	uint64_t limit = min_u64(m->back_size, m->h.size), off = 0, len;
+	struct stat st;
+	int ret;
+
+	if (lstat(m->new_path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			errx(1, "%s: is a directory", m->new_path);
+		if (same_inode(m->cow_fd, m->new_path) ||
+		    same_inode(m->back_fd, m->new_path))
+			errx(1, "%s: is the COW or the backing file (use -d to merge in place)",
+			     m->new_path);
+		if (!m->force)
+			errx(1, "%s: already exists (use --force to replace it)",
+			     m->new_path);
+	}
+	if (fstat(m->back_fd, &st) < 0)
+		err(1, "%s", m->backing_path);
+	ret = xtmp_open(&t, m->new_path, S_ISREG(st.st_mode) ? st.st_mode & 0666 : 0644);
+	if (ret)
+		errx(1, "%s: cannot create a temporary file beside it: %s",
+		     m->new_path, strerror(-ret));
+	xtmp_cleanup_on_signals(&t);
+	xprogress_init(&m->pr, "uml_moo", backing_data_bytes(m, limit) + dirty_bytes(m),
+		       m->quiet);
+	if (ftruncate(t.fd, (off_t)m->h.size) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	while (xnext_data(m->back_fd, limit, &off, &len)) {
+		ret = copy_clean(m, t.fd, off, off + len);
+		if (ret)
+			goto fail;
+		off += len;
+	}
+	ret = copy_dirty(m, t.fd);
+	if (ret)
+		goto fail;
+	ret = xtmp_commit(&t, !m->force);
+	if (ret)
+		goto fail;
+	xprogress_done(&m->pr);
+	return 0;
+fail:
+	xtmp_abort(&t);
+	xprogress_done(&m->pr);
+	if (ret == -EEXIST)
+		errx(1, "%s: already exists (use --force to replace it)", m->new_path);
+	errx(1, "%s: %s", m->new_path, strerror(-ret));
+}
+
+static int merge_in_place(struct moo *m)
+{
+	int ret;
+
+	xprogress_init(&m->pr, "uml_moo", dirty_bytes(m), m->quiet);
+	ret = copy_dirty(m, m->back_fd);
+	if (!ret && fsync(m->back_fd) < 0)
+		ret = -errno;
+	xprogress_done(&m->pr);
+	if (ret)
+		errx(1, "%s: merge failed, the file is partly merged: %s",
+		     m->backing_path, strerror(-ret));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "backing", required_argument, NULL, 'b' },
+		{ "destructive", no_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct moo m = { .cow_fd = -1, .back_fd = -1, .reflink = -1 };
+	int c, nargs;
+
+	while ((c = getopt_long(argc, argv, "b:dfqhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			m.backing_path = optarg;
+			break;
+		case 'd':
+			m.destructive = 1;
+			break;
+		case 'f':
+			m.force = 1;
+			break;
+		case 'q':
+			m.quiet = 1;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			usage_error();
+		}
+	}
+	nargs = argc - optind;
+	if (nargs != (m.destructive ? 1 : 2)) {
+		warnx(m.destructive ? "-d takes one COW file" :
+				      "expected a COW file and a new file");
+		usage_error();
+	}
+	m.cow_path = argv[optind];
+	m.new_path = m.destructive ? NULL : argv[optind + 1];
+	open_cow(&m);
+	check_backing(&m);
+	if (m.destructive)
+		merge_in_place(&m);
+	else
+		merge_new(&m);
+	free(m.bm);
+	close(m.cow_fd);
+	close(m.back_fd);
+	return 0;
+}
