@@ -120,6 +120,36 @@ int mc_send(int fd, const char *command)
 	return 0;
 }
 
+#define MC_NOTIFY_HDR_LEN 16	/* magic, version, type, len */
+
+int mc_send_notify(const char *path, uint32_t type, const void *data,
+		   size_t len)
+{
+	unsigned char buf[MC_NOTIFY_HDR_LEN + MC_MAX_DATA];
+	ssize_t n;
+	int fd, ret = 0;
+
+	if (len > MC_MAX_DATA)
+		return -EMSGSIZE;
+	put32(buf, MC_MAGIC);
+	put32(buf + 4, MC_VERSION);
+	put32(buf + 8, type);
+	put32(buf + 12, (uint32_t)len);
+	if (len)
+		memcpy(buf + MC_NOTIFY_HDR_LEN, data, len);
+
+	fd = mc_connect(path);
+	if (fd < 0)
+		return fd;
+	do {
+		n = send(fd, buf, MC_NOTIFY_HDR_LEN + len, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int mc_parse_reply(const void *buf, size_t n, struct mc_packet *p,
 		   const char **why)
 {
@@ -162,11 +192,11 @@ int mc_parse_notify(const void *buf, size_t n, struct mc_packet *p,
 
 	memset(p, 0, offsetof(struct mc_packet, data));
 	p->data[0] = '\0';
-	if (n < 16) {
+	if (n < MC_NOTIFY_HDR_LEN) {
 		*why = "short notification";
 		return -EPROTO;
 	}
-	if (n > 16 + MC_MAX_DATA) {
+	if (n > MC_NOTIFY_HDR_LEN + MC_MAX_DATA) {
 		*why = "notification longer than the protocol allows";
 		return -EPROTO;
 	}
@@ -176,11 +206,11 @@ int mc_parse_notify(const void *buf, size_t n, struct mc_packet *p,
 	}
 	p->type = get32(b + 8);
 	len = get32(b + 12);
-	if (len > MC_MAX_DATA || len > n - 16) {
+	if (len > MC_MAX_DATA || len > n - MC_NOTIFY_HDR_LEN) {
 		*why = "notification length field out of range";
 		return -EPROTO;
 	}
-	memcpy(p->data, b + 16, len);
+	memcpy(p->data, b + MC_NOTIFY_HDR_LEN, len);
 	p->data[len] = '\0';
 	p->len = len;
 	return 0;

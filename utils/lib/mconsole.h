@@ -60,6 +60,13 @@ int mc_parse_reply(const void *buf, size_t n, struct mc_packet *p,
 int mc_parse_notify(const void *buf, size_t n, struct mc_packet *p,
 		    const char **why);
 
+/* Send a notification (struct mconsole_notify: magic, version, type,
+ * len, data) of TYPE with LEN bytes of DATA to the socket at PATH, as
+ * the kernel sends them to mconsole=notify:PATH.  Returns 0 or -errno
+ * (-EMSGSIZE when LEN is over 512). */
+int mc_send_notify(const char *path, uint32_t type, const void *data,
+		   size_t len);
+
 /* Make relative file names in "config ubdN...=FILE[,BACKING]..."
  * absolute against the current directory.  Writes the command to OUT;
  * returns 0 or -ENAMETOOLONG. */

@@ -22,12 +22,10 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,17 +35,6 @@
 #include "lib/xio.h"
 
 #define DEFAULT_TIMEOUT 60
-
-/* struct mconsole_notify, fixed-width as the kernel lays it out. */
-struct wd_notify {
-	uint32_t magic;
-	uint32_t version;
-	uint32_t type;		/* an enum: int-sized on every UML host */
-	uint32_t len;
-	char data[MC_MAX_DATA];
-};
-_Static_assert(offsetof(struct wd_notify, data) == 16,
-	       "mconsole_notify header is 16 bytes");
 
 struct watchdog {
 	pid_t pid;		/* -pid, or 0 */
@@ -138,35 +125,13 @@ static int wait_for_hang(int timeout_s)
 	}
 }
 
-static int notify_hang(const char *sock)
-{
-	struct wd_notify pkt;
-	int fd, ret = 0;
-	size_t len;
-
-	memset(&pkt, 0, sizeof(pkt));
-	pkt.magic = MC_MAGIC;
-	pkt.version = MC_VERSION;
-	pkt.type = MC_NOTIFY_HANG;
-	pkt.len = 0;
-	len = offsetof(struct wd_notify, data) + pkt.len;
-
-	fd = mc_connect(sock);
-	if (fd < 0)
-		return fd;
-	if (send(fd, &pkt, len, 0) != (ssize_t)len)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int act(const struct watchdog *w)
 {
 	const char *prog = program_invocation_short_name;
 	int ret;
 
 	if (w->sock) {
-		ret = notify_hang(w->sock);
+		ret = mc_send_notify(w->sock, MC_NOTIFY_HANG, NULL, 0);
 		if (ret) {
 			fprintf(stderr, "%s: cannot notify %s of the hang: %s\n",
 				prog, w->sock, strerror(-ret));
