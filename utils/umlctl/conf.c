@@ -1,0 +1,1001 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * conf.c - read a guest's NAME.conf (uml.conf(5)), check everything that
+ * can be checked before the kernel starts, and build its command line.
+ *
+ * Every problem is reported, as "FILE:LINE: KEY: message", before the
+ * caller decides anything: a configuration with one problem starts
+ * nothing.
+ *
+ * This file is part of user-mode-linux.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/capability.h>
+#include <linux/magic.h>
+
+#include <libfdt.h>
+
+#include "lib/cow.h"
+#include "umlctl.h"
+
+#ifndef UMLCTL_KERNEL
+#define UMLCTL_KERNEL "/usr/bin/linux"
+#endif
+
+#define MAX_DTB (16 << 20)
+#define MAX_CONS 16
+
+struct ent {
+	char *val;
+	int line;
+};
+
+/* The file as written: one entry per key, ARGS repeatable. */
+struct raw {
+	struct ent kernel, mem, user, root, hostfs, cpu, tt, dtb, seccomp,
+		tmpdir, con, ssl;
+	struct ent disk[UC_MAX_DISKS], cow[UC_MAX_DISKS], net[UC_MAX_NETS];
+	struct ent conn[MAX_CONS], ssln[MAX_CONS];
+	struct ent args[64];
+	int nargs;
+};
+
+static void __attribute__((format(printf, 4, 5)))
+problem(struct uc_conf *c, const struct ent *e, const char *key,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e && e->line)
+		fprintf(stderr, "%s:%d: %s: ", c->file, e->line, key);
+	else
+		fprintf(stderr, "%s: %s: ", c->file, key);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (!e || !e->line)
+		fputs(" (the default)", stderr);
+	fputc('\n', stderr);
+	c->errors++;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+add_arg(struct uc_conf *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s || c->argc >= UC_MAX_ARGS) {
+		fprintf(stderr, "%s: too many kernel arguments\n", c->file);
+		free(s);
+		c->errors++;
+		return;
+	}
+	c->argv[c->argc++] = s;
+	c->argv[c->argc] = NULL;
+}
+
+int uc_valid_name(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (!n || n > UC_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-@", name[i]))
+			return 0;
+	return 1;
+}
+
+int uc_guest_path(const char *name, const char *leaf, char *out)
+{
+	int n;
+
+	if (leaf)
+		n = snprintf(out, PATH_MAX, "%s/%s/%s", uc_paths.run_dir, name, leaf);
+	else
+		n = snprintf(out, PATH_MAX, "%s/%s", uc_paths.run_dir, name);
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading the file                                                    */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* KEY with a decimal suffix below MAX: its index, else -1. */
+static int indexed(const char *key, const char *stem, int max)
+{
+	size_t n = strlen(stem);
+	char *end;
+	long i;
+
+	if (strncmp(key, stem, n) || !isdigit((unsigned char)key[n]))
+		return -1;
+	if (key[n] == '0' && key[n + 1])
+		return -1;
+	i = strtol(key + n, &end, 10);
+	if (*end || i >= max)
+		return -1;
+	return (int)i;
+}
+
+static struct ent *slot(struct raw *r, const char *key)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} plain[] = {
+		{ "kernel", offsetof(struct raw, kernel) },
+		{ "mem", offsetof(struct raw, mem) },
+		{ "user", offsetof(struct raw, user) },
+		{ "root", offsetof(struct raw, root) },
+		{ "hostfs", offsetof(struct raw, hostfs) },
+		{ "cpu", offsetof(struct raw, cpu) },
+		{ "time-travel", offsetof(struct raw, tt) },
+		{ "dtb", offsetof(struct raw, dtb) },
+		{ "seccomp", offsetof(struct raw, seccomp) },
+		{ "tmpdir", offsetof(struct raw, tmpdir) },
+		{ "con", offsetof(struct raw, con) },
+		{ "ssl", offsetof(struct raw, ssl) },
+	};
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (!strcmp(key, plain[i].key))
+			return (struct ent *)((char *)r + plain[i].off);
+	if ((n = indexed(key, "disk", UC_MAX_DISKS)) >= 0)
+		return &r->disk[n];
+	if ((n = indexed(key, "cow", UC_MAX_DISKS)) >= 0)
+		return &r->cow[n];
+	if ((n = indexed(key, "net", UC_MAX_NETS)) >= 0)
+		return &r->net[n];
+	if ((n = indexed(key, "con", MAX_CONS)) >= 1)
+		return &r->conn[n];
+	if ((n = indexed(key, "ssl", MAX_CONS)) >= 0)
+		return &r->ssln[n];
+	return NULL;
+}
+
+static void read_line(struct uc_conf *c, struct raw *r, char *line, int lineno)
+{
+	struct ent at = { .line = lineno };
+	char *eq, *key, *val;
+	struct ent *e;
+
+	line = trim(line);
+	if (!*line || *line == '#')
+		return;
+	eq = strchr(line, '=');
+	if (!eq) {
+		problem(c, &at, strtok(line, " \t"), "not a 'key = value' line");
+		return;
+	}
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	if (!*key) {
+		problem(c, &at, "=", "a line without a key");
+		return;
+	}
+	if (!strcmp(key, "args")) {
+		if ((size_t)r->nargs >= sizeof(r->args) / sizeof(r->args[0])) {
+			problem(c, &at, key, "too many args lines");
+			return;
+		}
+		e = &r->args[r->nargs++];
+	} else {
+		e = slot(r, key);
+		if (!e) {
+			problem(c, &at, key, "unknown key");
+			return;
+		}
+		if (e->val) {
+			problem(c, &at, key, "given twice (first on line %d)", e->line);
+			return;
+		}
+	}
+	if (!*val) {
+		problem(c, &at, key, "empty value");
+		return;
+	}
+	e->val = strdup(val);
+	e->line = lineno;
+	if (!e->val)
+		problem(c, &at, key, "out of memory");
+}
+
+static int read_file(struct uc_conf *c, struct raw *r)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+	FILE *f;
+
+	f = fopen(c->file, "re");
+	if (!f) {
+		fprintf(stderr, "umlctl: %s: %s\n", c->file, strerror(errno));
+		c->errors++;
+		return -errno;
+	}
+	while (getline(&line, &cap, f) >= 0)
+		read_line(c, r, line, ++lineno);
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static void free_raw(struct raw *r)
+{
+	struct ent *e = (struct ent *)r;
+	size_t i, n = offsetof(struct raw, nargs) / sizeof(struct ent);
+
+	for (i = 0; i < n; i++)
+		free(e[i].val);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks                                                              */
+
+/* A path without the characters the kernel's option syntax splits on. */
+static int plain_path(struct uc_conf *c, const struct ent *e, const char *key,
+		      const char *path)
+{
+	if (path[0] != '/') {
+		problem(c, e, key, "'%s' is not an absolute path", path);
+		return 0;
+	}
+	if (strpbrk(path, ", \t\"'")) {
+		problem(c, e, key, "'%s': the kernel cannot take a path with commas, blanks or quotes",
+			path);
+		return 0;
+	}
+	return 1;
+}
+
+static int check_access(struct uc_conf *c, const struct ent *e,
+			const char *key, const char *path, int mode)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		problem(c, e, key, "%s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		problem(c, e, key, "%s: not a regular file or block device", path);
+		return 0;
+	}
+	if (access(path, mode) < 0) {
+		problem(c, e, key, "%s: cannot open it for %s: %s", path,
+			mode & W_OK ? "reading and writing" : "reading",
+			strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return 0;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* An existing COW must be over DISK, as the kernel checks it: the same
+ * file, size and mtime as recorded in its header. */
+static void check_cow(struct uc_conf *c, const struct ent *e, const char *key,
+		      const char *cow, const char *disk)
+{
+	struct cow_header h;
+	const char *why = NULL;
+	uint64_t size;
+	int64_t mtime;
+	int fd, ret;
+
+	fd = open(cow, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		problem(c, e, key, "%s: %s", cow, strerror(errno));
+		return;
+	}
+	ret = cow_read(fd, &h, &why);
+	close(fd);
+	if (ret) {
+		problem(c, e, key, "%s: not a COW file: %s", cow, why ? why : strerror(-ret));
+		return;
+	}
+	if (!same_file(h.backing, disk)) {
+		problem(c, e, key, "%s: its backing file is %s, not %s", cow,
+			h.backing, disk);
+		return;
+	}
+	ret = cow_backing_stat(disk, &size, &mtime);
+	if (ret) {
+		problem(c, e, key, "%s: %s", disk, strerror(-ret));
+		return;
+	}
+	if (size != h.size)
+		problem(c, e, key, "%s: backing file %s is %llu bytes, the COW header records %llu",
+			cow, disk, (unsigned long long)size, (unsigned long long)h.size);
+	else if ((uint32_t)mtime != h.mtime)
+		problem(c, e, key, "%s: backing file %s was modified since the COW was made (mtime %lld, header %u)",
+			cow, disk, (long long)mtime, h.mtime);
+}
+
+static void do_disks(struct uc_conf *c, struct raw *r)
+{
+	char key[16], ckey[16];
+	int i;
+
+	for (i = 0; i < UC_MAX_DISKS; i++) {
+		struct ent *d = &r->disk[i], *w = &r->cow[i];
+		char *path, *flag;
+		int ro = 0;
+
+		snprintf(key, sizeof(key), "disk%d", i);
+		snprintf(ckey, sizeof(ckey), "cow%d", i);
+		if (!d->val) {
+			if (w->val)
+				problem(c, w, ckey, "there is no disk%d for it to cover", i);
+			continue;
+		}
+		path = strtok(d->val, " \t");
+		flag = strtok(NULL, " \t");
+		if (flag && !strcmp(flag, "ro") && !strtok(NULL, " \t")) {
+			ro = 1;
+		} else if (flag) {
+			problem(c, d, key, "expected 'PATH' or 'PATH ro', not '%s'", d->val);
+			continue;
+		}
+		if (!plain_path(c, d, key, path))
+			continue;
+		if (w->val) {
+			/* The backing file is only read; the COW is written. */
+			if (ro)
+				problem(c, d, key, "a disk under a COW layer is read-only already; drop 'ro'");
+			if (!check_access(c, d, key, path, R_OK) ||
+			    !plain_path(c, w, ckey, w->val))
+				continue;
+			if (access(w->val, F_OK) == 0) {
+				if (check_access(c, w, ckey, w->val, R_OK | W_OK))
+					check_cow(c, w, ckey, w->val, path);
+			} else {
+				char *dir = strdup(w->val), *slash;
+
+				if (dir && (slash = strrchr(dir, '/')))
+					*(slash == dir ? slash + 1 : slash) = '\0';
+				if (!dir || access(dir, W_OK) < 0)
+					problem(c, w, ckey, "%s does not exist and its directory is not writable",
+						w->val);
+				free(dir);
+			}
+			add_arg(c, "ubd%d=%s,%s", i, w->val, path);
+		} else {
+			check_access(c, d, key, path, ro ? R_OK : R_OK | W_OK);
+			add_arg(c, "ubd%d%s=%s", i, ro ? "r" : "", path);
+		}
+	}
+	if (r->root.val)
+		add_arg(c, "root=%s", r->root.val);
+	else if (r->disk[0].val)
+		add_arg(c, "root=/dev/ubda");
+}
+
+static int have_cap(cap_value_t cap)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return 0;
+	cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
+	cap_free(caps);
+	return v == CAP_SET;
+}
+
+static void need_cap(struct uc_conf *c, const struct ent *e, const char *key,
+		     cap_value_t cap, const char *transport)
+{
+	char *cname;
+
+	if (cap == CAP_NET_ADMIN)
+		c->need_net_admin = 1;
+	else
+		c->need_net_raw = 1;
+	if (have_cap(cap))
+		return;
+	cname = cap_to_name(cap);
+	problem(c, e, key, "the %s transport needs %s, which umlctl does not have",
+		transport, cname ? cname : "a capability");
+	cap_free(cname);
+}
+
+/* Whether the kernel binary contains the byte string S. */
+static int kernel_has(const char *kernel, const char *s)
+{
+	struct stat st;
+	void *map;
+	int fd, found = 0;
+
+	fd = open(kernel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && st.st_size > 0) {
+		map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			found = memmem(map, st.st_size, s, strlen(s)) != NULL;
+			munmap(map, st.st_size);
+		}
+	}
+	close(fd);
+	return found;
+}
+
+static const char *const vector_transports[] = {
+	"tap", "hybrid", "raw", "gre", "l2tpv3", "bess", "fd", NULL
+};
+
+/* The legacy daemon transport: "daemon,SOCKET" (uml_switch's control
+ * socket) becomes ethN=daemon,,unix,SOCKET. */
+static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
+		      int n, const char *opts)
+{
+	struct stat st;
+
+	if (!kernel_has(c->kernel, "uml_switch version")) {
+		problem(c, e, key, "%s has no daemon transport (removed in Linux 6.16); use a vector transport",
+			c->kernel);
+		return;
+	}
+	if (!opts || !*opts || strchr(opts, ',')) {
+		problem(c, e, key, "expected 'daemon,SOCKET' with uml_switch's control socket");
+		return;
+	}
+	if (!plain_path(c, e, key, opts))
+		return;
+	if (stat(opts, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		problem(c, e, key, "%s is not a socket (is uml_switch running?)", opts);
+		return;
+	}
+	add_arg(c, "eth%d=daemon,,unix,%s", n, opts);
+}
+
+static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
+		      int n, const char *transport, char *opts)
+{
+	char *copy = opts ? strdup(opts) : NULL, *o, *save = NULL;
+	int udp = 0;
+
+	for (o = copy ? strtok_r(copy, ",", &save) : NULL; o;
+	     o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		const char *p;
+
+		if (!eq || eq == o || !eq[1]) {
+			problem(c, e, key, "option '%s' is not NAME=VALUE", o);
+			goto out;
+		}
+		for (p = o; *p; p++)
+			if (isspace((unsigned char)*p) || *p == '"' || *p == '\'') {
+				problem(c, e, key, "option '%s' has a blank or a quote", o);
+				goto out;
+			}
+		if (!strcmp(o, "udp=1") || !strcmp(o, "udp=yes"))
+			udp = 1;
+	}
+	if (!strcmp(transport, "tap") || !strcmp(transport, "hybrid"))
+		need_cap(c, e, key, CAP_NET_ADMIN, transport);
+	if (!strcmp(transport, "raw") || !strcmp(transport, "hybrid") ||
+	    !strcmp(transport, "gre") || (!strcmp(transport, "l2tpv3") && !udp))
+		need_cap(c, e, key, CAP_NET_RAW, transport);
+	add_arg(c, "vec%d:transport=%s%s%s", n, transport, opts && *opts ? "," : "",
+		opts ? opts : "");
+out:
+	free(copy);
+}
+
+static void do_nets(struct uc_conf *c, struct raw *r)
+{
+	char key[16];
+	int i, j;
+
+	for (i = 0; i < UC_MAX_NETS; i++) {
+		struct ent *e = &r->net[i];
+		char *transport, *opts;
+
+		if (!e->val)
+			continue;
+		snprintf(key, sizeof(key), "net%d", i);
+		transport = e->val;
+		opts = strchr(transport, ',');
+		if (opts)
+			*opts++ = '\0';
+		if (!strcmp(transport, "daemon")) {
+			do_daemon(c, e, key, i, opts);
+			continue;
+		}
+		for (j = 0; vector_transports[j]; j++)
+			if (!strcmp(transport, vector_transports[j]))
+				break;
+		if (!vector_transports[j]) {
+			problem(c, e, key, "unknown transport '%s' (tap, hybrid, raw, gre, l2tpv3, bess, fd, or the legacy daemon)",
+				transport);
+			continue;
+		}
+		do_vector(c, e, key, i, transport, opts);
+	}
+}
+
+/* A console channel: TYPE[:ARG] or IN,OUT of those. */
+static int valid_chan(const char *spec)
+{
+	static const char *const types[] = {
+		"null", "port", "pts", "pty", "tty", "xterm", "fd", NULL
+	};
+	char *copy = strdup(spec), *part, *save = NULL;
+	int i, ok = copy != NULL, parts = 0;
+
+	for (part = ok ? strtok_r(copy, ",", &save) : NULL; part && ok;
+	     part = strtok_r(NULL, ",", &save)) {
+		size_t len = strcspn(part, ":");
+
+		parts++;
+		ok = 0;
+		for (i = 0; types[i]; i++)
+			if (strlen(types[i]) == len && !strncmp(part, types[i], len))
+				ok = 1;
+		if (strpbrk(part, " \t\"'"))
+			ok = 0;
+	}
+	free(copy);
+	return ok && parts >= 1 && parts <= 2 && spec[strlen(spec) - 1] != ',';
+}
+
+static void do_consoles(struct uc_conf *c, struct raw *r)
+{
+	char key[16];
+	int i;
+
+	/* con0 is umlctl's: the journal and `umlctl console`. */
+	add_arg(c, "con0=fd:3");
+	if (r->con.val && !valid_chan(r->con.val))
+		problem(c, &r->con, "con", "'%s' is not a console channel (null, port:N, pts, pty:DEV, tty:DEV, xterm, fd:N)",
+			r->con.val);
+	add_arg(c, "con=%s", r->con.val ? r->con.val : "null");
+	for (i = 1; i < MAX_CONS; i++) {
+		if (!r->conn[i].val)
+			continue;
+		snprintf(key, sizeof(key), "con%d", i);
+		if (!valid_chan(r->conn[i].val))
+			problem(c, &r->conn[i], key, "'%s' is not a console channel",
+				r->conn[i].val);
+		add_arg(c, "con%d=%s", i, r->conn[i].val);
+	}
+	if (r->ssl.val && !valid_chan(r->ssl.val))
+		problem(c, &r->ssl, "ssl", "'%s' is not a console channel", r->ssl.val);
+	add_arg(c, "ssl=%s", r->ssl.val ? r->ssl.val : "null");
+	for (i = 0; i < MAX_CONS; i++) {
+		if (!r->ssln[i].val)
+			continue;
+		snprintf(key, sizeof(key), "ssl%d", i);
+		if (!valid_chan(r->ssln[i].val))
+			problem(c, &r->ssln[i], key, "'%s' is not a console channel",
+				r->ssln[i].val);
+		add_arg(c, "ssl%d=%s", i, r->ssln[i].val);
+	}
+}
+
+/* hostfs= is always given: the share, or an empty directory in the run
+ * directory, so that a guest never mounts the host's root. */
+static void do_hostfs(struct uc_conf *c, struct raw *r)
+{
+	char real[PATH_MAX], empty[PATH_MAX];
+	struct ent *e = &r->hostfs;
+	struct stat st;
+
+	if (!e->val) {
+		if (uc_guest_path(c->name, "nohostfs", empty))
+			problem(c, NULL, "hostfs", "run directory path too long");
+		else
+			add_arg(c, "hostfs=%s", empty);
+		return;
+	}
+	if (!plain_path(c, e, "hostfs", e->val))
+		return;
+	if (!realpath(e->val, real)) {
+		problem(c, e, "hostfs", "%s: %s", e->val, strerror(errno));
+		return;
+	}
+	if (!strcmp(real, "/")) {
+		problem(c, e, "hostfs", "%s is the host's root directory; share a directory of its own",
+			e->val);
+		return;
+	}
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		problem(c, e, "hostfs", "%s is not a directory", e->val);
+		return;
+	}
+	if (access(real, R_OK | X_OK) < 0) {
+		problem(c, e, "hostfs", "%s: %s", e->val, strerror(errno));
+		return;
+	}
+	add_arg(c, "hostfs=%s", real);
+}
+
+static void do_dtb(struct uc_conf *c, const struct ent *e)
+{
+	void *buf = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, ret;
+
+	if (!plain_path(c, e, "dtb", e->val))
+		return;
+	fd = open(e->val, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		problem(c, e, "dtb", "%s: %s", e->val, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_DTB) {
+		problem(c, e, "dtb", "%s: not a regular file of at most %d bytes",
+			e->val, MAX_DTB);
+		goto out;
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	n = buf ? read(fd, buf, st.st_size) : -1;
+	if (n != st.st_size) {
+		problem(c, e, "dtb", "%s: cannot read it", e->val);
+		goto out;
+	}
+	ret = n < (ssize_t)sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED :
+	      fdt_check_full(buf, n);
+	if (ret) {
+		problem(c, e, "dtb", "%s: not a valid device tree blob: %s",
+			e->val, fdt_strerror(ret));
+		goto out;
+	}
+	add_arg(c, "dtb=%s", e->val);
+out:
+	free(buf);
+	close(fd);
+}
+
+static void do_mem(struct uc_conf *c, const struct ent *e)
+{
+	const char *v = e->val ? e->val : "256M";
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (!isdigit((unsigned char)*v) || errno || n == 0 ||
+	    (*end && (!strchr("KMG", *end) || end[1]))) {
+		problem(c, e, "mem", "'%s' is not a size (a number, then K, M or G)", v);
+		return;
+	}
+	add_arg(c, "mem=%s", v);
+}
+
+static void do_time_travel(struct uc_conf *c, const struct ent *e)
+{
+	if (!e->val || !strcmp(e->val, "no"))
+		return;
+	if (!strcmp(e->val, "basic"))
+		add_arg(c, "time-travel");
+	else if (!strcmp(e->val, "inf-cpu"))
+		add_arg(c, "time-travel=inf-cpu");
+	else if (!strncmp(e->val, "ext:", 4) && e->val[4] && !strpbrk(e->val, " \t"))
+		add_arg(c, "time-travel=%s", e->val);
+	else
+		problem(c, e, "time-travel", "'%s' is not no, basic, inf-cpu or ext:ID:SOCKET",
+			e->val);
+	if (!kernel_has(c->kernel, "time-travel"))
+		problem(c, e, "time-travel", "%s has no time-travel support", c->kernel);
+}
+
+static int yes_no(struct uc_conf *c, const struct ent *e, const char *key)
+{
+	if (!e->val || !strcmp(e->val, "no"))
+		return 0;
+	if (!strcmp(e->val, "yes"))
+		return 1;
+	problem(c, e, key, "'%s' is not yes or no", e->val);
+	return 0;
+}
+
+/* Keys umlctl sets itself may not come in through args. */
+static void do_args(struct uc_conf *c, struct raw *r)
+{
+	static const char *const own[] = {
+		"umid", "uml_dir", "mem", "con0", "con", "ssl", "hostfs", "dtb",
+		"seccomp", "root", "time-travel", NULL
+	};
+	int i, j;
+
+	for (i = 0; i < r->nargs; i++) {
+		char *w, *save = NULL;
+
+		for (w = strtok_r(r->args[i].val, " \t", &save); w;
+		     w = strtok_r(NULL, " \t", &save)) {
+			size_t klen = strcspn(w, "=");
+			int bad = 0;
+
+			for (j = 0; own[j]; j++)
+				if (strlen(own[j]) == klen && !strncmp(w, own[j], klen))
+					bad = 1;
+			if (!strncmp(w, "ubd", 3) || !strncmp(w, "vec", 3) ||
+			    !strncmp(w, "eth", 3) || (!strncmp(w, "ssl", 3) && isdigit((unsigned char)w[3])) ||
+			    (!strncmp(w, "con", 3) && isdigit((unsigned char)w[3])))
+				bad = 1;
+			if (bad) {
+				problem(c, &r->args[i], "args", "'%.*s' is set by its own key, not through args",
+					(int)klen, w);
+				continue;
+			}
+			if (strpbrk(w, "\"'")) {
+				problem(c, &r->args[i], "args", "'%s' has a quote", w);
+				continue;
+			}
+			add_arg(c, "%s", w);
+		}
+	}
+}
+
+static void do_kernel(struct uc_conf *c, struct raw *r)
+{
+	const struct ent *e = &r->kernel;
+	const char *k = e->val ? e->val : UMLCTL_KERNEL;
+	struct stat st;
+
+	c->kernel = strdup(k);
+	if (!c->kernel)
+		c->errors++;
+	if (k[0] != '/')
+		problem(c, e, "kernel", "'%s' is not an absolute path", k);
+	else if (stat(k, &st) < 0)
+		problem(c, e, "kernel", "%s: %s", k, strerror(errno));
+	else if (!S_ISREG(st.st_mode) || access(k, X_OK) < 0)
+		problem(c, e, "kernel", "%s is not an executable file", k);
+}
+
+static void do_user(struct uc_conf *c, const struct ent *e)
+{
+	struct passwd *pw;
+
+	c->uid = getuid();
+	c->gid = getgid();
+	if (!e->val)
+		return;
+	pw = getpwnam(e->val);
+	if (!pw) {
+		problem(c, e, "user", "no such user '%s'", e->val);
+		return;
+	}
+	if (pw->pw_uid == geteuid())
+		return;
+	if (geteuid() != 0) {
+		problem(c, e, "user", "umlctl runs as uid %u and cannot become '%s'; run it as root or as %s",
+			(unsigned)geteuid(), e->val, e->val);
+		return;
+	}
+	if (pw->pw_uid == 0) {
+		problem(c, e, "user", "refusing to run a guest as root");
+		return;
+	}
+	c->uid = pw->pw_uid;
+	c->gid = pw->pw_gid;
+	c->user = strdup(e->val);
+}
+
+/* FNV-1a over NAME: the same guest always lands on the same CPU, and
+ * many guests spread over the CPUs this process may use. */
+int uc_pick_cpu(const char *name)
+{
+	uint32_t h = 2166136261U;
+	cpu_set_t set;
+	int i, n, k;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -1;
+	n = CPU_COUNT(&set);
+	if (n <= 0)
+		return -1;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619U;
+	k = (int)(h % (uint32_t)n);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set) && k-- == 0)
+			return i;
+	return -1;
+}
+
+static void do_cpu(struct uc_conf *c, const struct ent *e)
+{
+	cpu_set_t set;
+	char *end;
+	long n;
+
+	if (!e->val || !strcmp(e->val, "auto")) {
+		c->cpu = uc_pick_cpu(c->name);
+		return;
+	}
+	c->cpu = -1;
+	if (!strcmp(e->val, "none"))
+		return;
+	errno = 0;
+	n = strtol(e->val, &end, 10);
+	if (!isdigit((unsigned char)*e->val) || *end || errno || n >= CPU_SETSIZE) {
+		problem(c, e, "cpu", "'%s' is not auto, none or a CPU number", e->val);
+		return;
+	}
+	if (sched_getaffinity(0, sizeof(set), &set) < 0 || !CPU_ISSET(n, &set)) {
+		problem(c, e, "cpu", "CPU %ld is not one this process may run on", n);
+		return;
+	}
+	c->cpu = (int)n;
+}
+
+/* TMPDIR (where UML keeps guest memory): /dev/shm when it is a tmpfs
+ * this user can write, else the kernel's own default. */
+static void do_tmpdir(struct uc_conf *c, const struct ent *e)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (!e->val || !strcmp(e->val, "auto")) {
+		if (statfs("/dev/shm", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC &&
+		    access("/dev/shm", W_OK | X_OK) == 0)
+			c->tmpdir = strdup("/dev/shm");
+		return;
+	}
+	if (!strcmp(e->val, "none"))
+		return;
+	if (!plain_path(c, e, "tmpdir", e->val))
+		return;
+	if (stat(e->val, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    access(e->val, W_OK | X_OK) < 0) {
+		problem(c, e, "tmpdir", "%s is not a directory this user can write", e->val);
+		return;
+	}
+	c->tmpdir = strdup(e->val);
+}
+
+static void build(struct uc_conf *c, struct raw *r)
+{
+	char path[PATH_MAX];
+
+	do_kernel(c, r);
+	do_user(c, &r->user);
+	/* argv[0]: a link to the kernel in the run directory (see
+	 * umlctl(8): a reboot while a stop is pending ends the guest). */
+	if (uc_guest_path(c->name, "linux", path))
+		problem(c, NULL, "name", "run directory path too long");
+	add_arg(c, "%s", path);
+	add_arg(c, "umid=%s", c->name);
+	uc_guest_path(c->name, NULL, path);
+	add_arg(c, "uml_dir=%s", path);
+	do_mem(c, &r->mem);
+	if (yes_no(c, &r->seccomp, "seccomp")) {
+		if (!kernel_has(c->kernel, "seccomp="))
+			problem(c, &r->seccomp, "seccomp", "%s has no seccomp mode (Linux 6.16 and later have it)",
+				c->kernel);
+		add_arg(c, "seccomp=on");
+	}
+	do_time_travel(c, &r->tt);
+	if (r->dtb.val)
+		do_dtb(c, &r->dtb);
+	do_disks(c, r);
+	do_nets(c, r);
+	do_consoles(c, r);
+	do_hostfs(c, r);
+	do_args(c, r);
+	do_cpu(c, &r->cpu);
+	do_tmpdir(c, &r->tmpdir);
+}
+
+int uc_conf_load(struct uc_conf *c, const char *name)
+{
+	char path[PATH_MAX];
+	struct raw r;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	c->cpu = -1;
+	memset(&r, 0, sizeof(r));
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	n = snprintf(c->file, sizeof(c->file), "%s/%s.conf", uc_paths.config_dir, name);
+	if (n < 0 || n >= (int)sizeof(c->file)) {
+		fprintf(stderr, "umlctl: %s: configuration path too long\n", name);
+		return ++c->errors;
+	}
+	/* The mconsole socket must fit in a unix socket address. */
+	if (uc_guest_path(name, name, path) ||
+	    strlen(path) + sizeof("/mconsole") > 108) {
+		fprintf(stderr, "umlctl: %s: the run directory %s is too long for the guest's sockets\n",
+			name, uc_paths.run_dir);
+		return ++c->errors;
+	}
+	if (read_file(c, &r) == 0)
+		build(c, &r);
+	free_raw(&r);
+	return c->errors;
+}
+
+void uc_conf_free(struct uc_conf *c)
+{
+	int i;
+
+	for (i = 0; i < c->argc; i++)
+		free(c->argv[i]);
+	c->argc = 0;
+	free(c->tmpdir);
+	free(c->user);
+	free(c->kernel);
+	c->tmpdir = c->user = c->kernel = NULL;
+}
+
+static void put_word(const char *w)
+{
+	const char *p;
+
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_@%+=:,./-") == strlen(w)) {
+		fputs(w, stdout);
+		return;
+	}
+	putchar('\'');
+	for (p = w; *p; p++) {
+		if (*p == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*p);
+	}
+	putchar('\'');
+}
+
+void uc_print_cmdline(const struct uc_conf *c)
+{
+	int i;
+
+	if (c->tmpdir) {
+		fputs("TMPDIR=", stdout);
+		put_word(c->tmpdir);
+		putchar(' ');
+	}
+	for (i = 0; i < c->argc; i++) {
+		if (i)
+			putchar(' ');
+		put_word(c->argv[i]);
+	}
+	putchar('\n');
+}

@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * umlctl - run named User Mode Linux guests as services: start one in the
+ * foreground (for systemd), stop it cleanly, show its status, list the
+ * guests, attach to its console.
+ *
+ * This file is part of user-mode-linux.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "lib/mconsole.h"
+#include "lib/util.h"
+#include "umlctl.h"
+
+#ifndef UMLCTL_CONFIG_DIR
+#define UMLCTL_CONFIG_DIR "/etc/uml"
+#endif
+#ifndef UMLCTL_RUN_DIR
+#define UMLCTL_RUN_DIR "/run/uml"
+#endif
+
+#define DEFAULT_STOP_TIMEOUT	60
+#define HALT_WAIT_S		10
+#define DETACH_KEY		0x1d	/* Ctrl-] */
+#define EXIT_NOT_RUNNING	3
+
+struct uc_paths uc_paths;
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage: %s [options] COMMAND [NAME]\n\n"
+	       "Run User Mode Linux guests defined in CONFIG_DIR/NAME.conf as services.\n\n"
+	       "Commands:\n"
+	       "  start NAME      check the configuration and run the guest in the foreground\n"
+	       "  stop NAME       ask the guest to power off (cad); halt it after the timeout\n"
+	       "  status NAME     show whether the guest runs, its pid, uptime, kernel, memory\n"
+	       "  list            list the configured and the running guests\n"
+	       "  console NAME    attach to the guest's console (detach with Ctrl-])\n\n"
+	       "Options:\n"
+	       "  -c, --config-dir DIR  where NAME.conf files are (default %s)\n"
+	       "  -r, --run-dir DIR     where running guests keep their files (default %s)\n"
+	       "  -n, --dry-run         start: print the kernel command line, start nothing\n"
+	       "  -t, --timeout S       stop: seconds to wait before halt (default %d);\n"
+	       "                        start: the same, for a stop by SIGTERM\n"
+	       "  -j, --json            status, list: print JSON\n"
+	       "  -h, --help            show this help and exit\n"
+	       "  -V, --version         show the version and exit\n",
+	       program_invocation_short_name, UMLCTL_CONFIG_DIR, UMLCTL_RUN_DIR,
+	       DEFAULT_STOP_TIMEOUT);
+	exit(EXIT_SUCCESS);
+}
+
+/* ------------------------------------------------------------------ */
+/* mconsole and lock helpers                                           */
+
+int uc_mconsole(const char *name, const char *cmd, char *out, size_t outlen,
+		int timeout_ms)
+{
+	char path[PATH_MAX];
+	struct mc_packet p;
+	size_t used = 0;
+	int fd, ret;
+
+	if (out && outlen)
+		out[0] = '\0';
+	if (uc_guest_path(name, name, path) ||
+	    strlen(path) + sizeof("/mconsole") > sizeof(path))
+		return -ENAMETOOLONG;
+	strcat(path, "/mconsole");
+	fd = mc_connect(path);
+	if (fd < 0)
+		return fd;
+	ret = mc_send(fd, cmd);
+	while (ret == 0) {
+		ret = mc_recv_reply(fd, &p, timeout_ms);
+		if (ret)
+			break;
+		if (out && used + p.len < outlen) {
+			memcpy(out + used, p.data, p.len);
+			used += p.len;
+			out[used] = '\0';
+		}
+		if (p.err)
+			ret = -EIO;
+		if (!p.more)
+			break;
+	}
+	close(fd);
+	return ret;
+}
+
+int uc_mconsole_alive(const char *name)
+{
+	char buf[64];
+
+	return uc_mconsole(name, "version", buf, sizeof(buf), 1000) == 0;
+}
+
+pid_t uc_supervisor_pid(const char *name)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char path[PATH_MAX];
+	int fd;
+
+	if (uc_guest_path(name, "lock", path))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fcntl(fd, F_GETLK, &fl) < 0 || fl.l_type == F_UNLCK)
+		fl.l_pid = 0;
+	close(fd);
+	return fl.l_pid;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Wait up to SECONDS for the supervisor of NAME to end; 1 when it did. */
+static int wait_gone(const char *name, int seconds, int send_cad)
+{
+	long i, n = seconds * 10L;
+	int cad_sent = !send_cad;
+
+	for (i = 0; i <= n; i++) {
+		if (!uc_supervisor_pid(name))
+			return 1;
+		/* Early in boot the mconsole may not answer yet. */
+		if (!cad_sent && uc_mconsole(name, "cad", NULL, 0, 1000) == 0)
+			cad_sent = 1;
+		sleep_ms(100);
+	}
+	return 0;
+}
+
+int uc_stop(const char *name, int timeout)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (!uc_supervisor_pid(name)) {
+		printf("%s: not running\n", name);
+		return 0;
+	}
+	/* Without its argv[0], a guest whose init turns cad into a reboot
+	 * (systemd does) ends instead of booting again. */
+	if (!uc_guest_path(name, "linux", path))
+		unlink(path);
+	if (!uc_guest_path(name, "stopping", path)) {
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+	if (wait_gone(name, timeout, 1)) {
+		printf("%s: stopped\n", name);
+		return 0;
+	}
+	fprintf(stderr, "umlctl: %s: no power-off after %d s; sending halt\n",
+		name, timeout);
+	uc_mconsole(name, "halt", NULL, 0, 1000);
+	if (wait_gone(name, HALT_WAIT_S, 0)) {
+		printf("%s: halted after the %d s timeout\n", name, timeout);
+		return 0;
+	}
+	fprintf(stderr, "umlctl: %s: still running %d s after halt\n", name,
+		HALT_WAIT_S);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* status and list                                                     */
+
+struct status {
+	pid_t sup, pid;
+	int cpu;
+	double uptime;
+	long mem_total, mem_avail;
+	char version[256];
+	int configured;
+};
+
+static pid_t read_pid(const char *name)
+{
+	char path[PATH_MAX], buf[32];
+	ssize_t n;
+	int fd;
+
+	if (uc_guest_path(name, name, path) || strlen(path) + 5 >= sizeof(path))
+		return 0;
+	strcat(path, "/pid");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)atoi(buf);
+}
+
+/* The one CPU PID may run on, or -1 when it may run on several. */
+static int pinned_cpu(pid_t pid)
+{
+	char path[64], line[256];
+	int cpu = -1, a, b;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Cpus_allowed_list: %d-%d", &a, &b) == 2)
+			break;
+		if (sscanf(line, "Cpus_allowed_list: %d", &a) == 1 &&
+		    !strchr(line, ',')) {
+			cpu = a;
+			break;
+		}
+	}
+	fclose(f);
+	return cpu;
+}
+
+static long meminfo(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+static void get_status(const char *name, struct status *s)
+{
+	char path[PATH_MAX], buf[4096];
+
+	memset(s, 0, sizeof(*s));
+	s->cpu = -1;
+	s->uptime = -1;
+	s->mem_total = s->mem_avail = -1;
+	s->configured = snprintf(path, sizeof(path), "%s/%s.conf",
+				 uc_paths.config_dir, name) < (int)sizeof(path) &&
+			access(path, F_OK) == 0;
+	s->sup = uc_supervisor_pid(name);
+	if (!s->sup)
+		return;
+	s->pid = read_pid(name);
+	if (s->pid)
+		s->cpu = pinned_cpu(s->pid);
+	if (uc_mconsole(name, "version", buf, sizeof(buf), 2000) == 0)
+		snprintf(s->version, sizeof(s->version), "%.*s",
+			 (int)sizeof(s->version) - 1, buf);
+	if (uc_mconsole(name, "proc /proc/uptime", buf, sizeof(buf), 2000) == 0 ||
+	    uc_mconsole(name, "proc uptime", buf, sizeof(buf), 2000) == 0)
+		s->uptime = strtod(buf, NULL);
+	if (uc_mconsole(name, "proc /proc/meminfo", buf, sizeof(buf), 2000) == 0 ||
+	    uc_mconsole(name, "proc meminfo", buf, sizeof(buf), 2000) == 0) {
+		s->mem_total = meminfo(buf, "MemTotal:");
+		s->mem_avail = meminfo(buf, "MemAvailable:");
+	}
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = *s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static void print_status_json(const char *name, const struct status *s)
+{
+	printf("{\"name\":");
+	json_string(name);
+	printf(",\"state\":\"%s\",\"configured\":%s", s->sup ? "running" : "stopped",
+	       s->configured ? "true" : "false");
+	if (s->sup) {
+		printf(",\"supervisor_pid\":%d,\"pid\":%d", (int)s->sup, (int)s->pid);
+		if (s->cpu >= 0)
+			printf(",\"cpu\":%d", s->cpu);
+		else
+			printf(",\"cpu\":null");
+		if (s->uptime >= 0)
+			printf(",\"uptime_seconds\":%.2f", s->uptime);
+		printf(",\"kernel\":");
+		json_string(s->version);
+		if (s->mem_total >= 0)
+			printf(",\"mem_total_kb\":%ld", s->mem_total);
+		if (s->mem_avail >= 0)
+			printf(",\"mem_available_kb\":%ld", s->mem_avail);
+	}
+	printf("}");
+}
+
+static int cmd_status(const char *name, int json)
+{
+	struct status s;
+
+	get_status(name, &s);
+	if (!s.sup && !s.configured) {
+		fprintf(stderr, "umlctl: %s: no such guest (no %s/%s.conf, not running)\n",
+			name, uc_paths.config_dir, name);
+		return 1;
+	}
+	if (json) {
+		print_status_json(name, &s);
+		putchar('\n');
+		return s.sup ? 0 : EXIT_NOT_RUNNING;
+	}
+	printf("%s: %s\n", name, s.sup ? "running" : "stopped");
+	if (!s.sup)
+		return EXIT_NOT_RUNNING;
+	printf("  pid:      %d (umlctl %d)\n", (int)s.pid, (int)s.sup);
+	if (s.cpu >= 0)
+		printf("  cpu:      %d\n", s.cpu);
+	else
+		printf("  cpu:      not pinned\n");
+	if (s.uptime >= 0)
+		printf("  uptime:   %.0f s\n", s.uptime);
+	printf("  kernel:   %s\n", s.version[0] ? s.version : "(mconsole does not answer)");
+	if (s.mem_total >= 0)
+		printf("  memory:   %ld kB total, %ld kB available\n", s.mem_total,
+		       s.mem_avail);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names with a NAME.conf in DIR (SUFFIX ".conf") or a supervisor in
+ * the run directory (SUFFIX NULL); appended to *names. */
+static int collect(const char *dir, const char *suffix, char ***names, int *n)
+{
+	struct dirent *d;
+	DIR *dp;
+
+	dp = opendir(dir);
+	if (!dp)
+		return errno == ENOENT ? 0 : -errno;
+	while ((d = readdir(dp))) {
+		char name[UC_NAME_MAX + 1];
+		size_t len = strlen(d->d_name), sl = suffix ? strlen(suffix) : 0;
+		char **grown;
+		int i, dup = 0;
+
+		if (suffix && (len <= sl || strcmp(d->d_name + len - sl, suffix)))
+			continue;
+		if (len - sl > UC_NAME_MAX)
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(len - sl), d->d_name);
+		if (!uc_valid_name(name) || (!suffix && !uc_supervisor_pid(name)))
+			continue;
+		for (i = 0; i < *n; i++)
+			if (!strcmp((*names)[i], name))
+				dup = 1;
+		if (dup)
+			continue;
+		grown = realloc(*names, (*n + 1) * sizeof(char *));
+		if (!grown)
+			break;
+		*names = grown;
+		(*names)[*n] = strdup(name);
+		if ((*names)[*n])
+			(*n)++;
+	}
+	closedir(dp);
+	return 0;
+}
+
+static int cmd_list(int json)
+{
+	char **names = NULL;
+	int n = 0, i, ret;
+	struct status s;
+
+	ret = collect(uc_paths.config_dir, ".conf", &names, &n);
+	if (ret)
+		fprintf(stderr, "umlctl: %s: %s\n", uc_paths.config_dir, strerror(-ret));
+	collect(uc_paths.run_dir, NULL, &names, &n);
+	qsort(names, n, sizeof(char *), cmp_str);
+	if (json)
+		putchar('[');
+	else
+		printf("%-24s %-8s %s\n", "NAME", "STATE", "CONFIGURED");
+	for (i = 0; i < n; i++) {
+		memset(&s, 0, sizeof(s));
+		s.sup = uc_supervisor_pid(names[i]);
+		get_status(names[i], &s);
+		if (json) {
+			if (i)
+				putchar(',');
+			print_status_json(names[i], &s);
+		} else {
+			printf("%-24s %-8s %s\n", names[i], s.sup ? "running" : "stopped",
+			       s.configured ? "yes" : "no");
+		}
+		free(names[i]);
+	}
+	if (json)
+		printf("]\n");
+	free(names);
+	return ret ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* console                                                             */
+
+static int copy_input(int in, int sock, int *detach)
+{
+	char buf[512], *k;
+	ssize_t n;
+	size_t len;
+
+	n = read(in, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 && errno == EINTR ? 0 : -1;
+	k = memchr(buf, DETACH_KEY, n);
+	len = k ? (size_t)(k - buf) : (size_t)n;
+	if (len && write(sock, buf, len) != (ssize_t)len)
+		return -1;
+	if (k)
+		*detach = 1;
+	return 0;
+}
+
+static int console_loop(const char *name, int sock)
+{
+	struct pollfd p[2] = {
+		{ .fd = STDIN_FILENO, .events = POLLIN },
+		{ .fd = sock, .events = POLLIN },
+	};
+	char buf[4096];
+	int detach = 0;
+	ssize_t n;
+
+	while (!detach) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		if (p[1].revents) {
+			n = read(sock, buf, sizeof(buf));
+			if (n <= 0) {
+				fprintf(stderr, "\r\numlctl: %s: the console closed (the guest stopped)\r\n",
+					name);
+				return 0;
+			}
+			if (write(STDOUT_FILENO, buf, n) != n)
+				return 1;
+		}
+		if (p[0].revents && copy_input(STDIN_FILENO, sock, &detach) < 0)
+			return 0;
+	}
+	fprintf(stderr, "\r\numlctl: detached from %s\r\n", name);
+	return 0;
+}
+
+int uc_console(const char *name)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct termios saved, raw;
+	char path[PATH_MAX];
+	int sock, tty, ret;
+
+	if (uc_guest_path(name, "console", path) || strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "umlctl: %s: console socket path too long\n", name);
+		return 1;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "umlctl: %s: cannot attach: %s%s\n", name, strerror(errno),
+			errno == ENOENT || errno == ECONNREFUSED ? " (not running?)" : "");
+		if (sock >= 0)
+			close(sock);
+		return 1;
+	}
+	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	fprintf(stderr, "umlctl: attached to %s; detach with Ctrl-]\r\n", name);
+	ret = console_loop(name, sock);
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	close(sock);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int parse_timeout(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end || errno || v < 1 || v > 86400) {
+		fprintf(stderr, "%s: --timeout: '%s' is not a number of seconds (1-86400)\n",
+			program_invocation_short_name, s);
+		usage_error();
+	}
+	return (int)v;
+}
+
+static const char *env_or(const char *var, const char *def)
+{
+	const char *v = getenv(var);
+
+	return v && *v ? v : def;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config-dir", required_argument, NULL, 'c' },
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt, dry_run = 0, json = 0, timeout = DEFAULT_STOP_TIMEOUT;
+	const char *cmd, *name = NULL;
+	int nargs;
+
+	uc_paths.config_dir = env_or("UMLCTL_CONFIG_DIR", UMLCTL_CONFIG_DIR);
+	uc_paths.run_dir = env_or("UMLCTL_RUN_DIR", UMLCTL_RUN_DIR);
+	while ((opt = getopt_long(argc, argv, "c:r:nt:jhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': uc_paths.config_dir = optarg; break;
+		case 'r': uc_paths.run_dir = optarg; break;
+		case 'n': dry_run = 1; break;
+		case 't': timeout = parse_timeout(optarg); break;
+		case 'j': json = 1; break;
+		case 'h': usage();
+		case 'V': print_version();
+		default: usage_error();
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "%s: no command given\n", program_invocation_short_name);
+		usage_error();
+	}
+	cmd = argv[optind++];
+	nargs = argc - optind;
+	if (strcmp(cmd, "list")) {
+		if (nargs != 1) {
+			fprintf(stderr, "%s: %s takes one guest NAME\n",
+				program_invocation_short_name, cmd);
+			usage_error();
+		}
+		name = argv[optind];
+		if (!uc_valid_name(name)) {
+			fprintf(stderr, "%s: '%s' is not a guest name (letters, digits, '.', '_', '-', '@'; at most %d)\n",
+				program_invocation_short_name, name, UC_NAME_MAX);
+			return EXIT_USAGE;
+		}
+	} else if (nargs) {
+		fprintf(stderr, "%s: list takes no NAME\n", program_invocation_short_name);
+		usage_error();
+	}
+	if (!strcmp(cmd, "start"))
+		return uc_start(name, dry_run, timeout);
+	if (!strcmp(cmd, "stop"))
+		return uc_stop(name, timeout);
+	if (!strcmp(cmd, "status"))
+		return cmd_status(name, json);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(json);
+	if (!strcmp(cmd, "console"))
+		return uc_console(name);
+	fprintf(stderr, "%s: unknown command '%s'\n", program_invocation_short_name, cmd);
+	usage_error();
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * umlctl.h - what the parts of umlctl share: a guest's configuration
+ * (uml.conf(5)), its checks, the kernel command line built from it, and
+ * the files of a running guest under its run directory.
+ *
+ * This file is part of user-mode-linux.
+ */
+#ifndef UMLCTL_H
+#define UMLCTL_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define UC_MAX_DISKS	16
+#define UC_MAX_NETS	16
+#define UC_MAX_ARGS	256
+#define UC_NAME_MAX	40
+
+/* Where umlctl looks and writes; set once by main(). */
+struct uc_paths {
+	const char *config_dir;	/* NAME.conf files */
+	const char *run_dir;	/* RUN/NAME/: the guest's private uml_dir */
+};
+extern struct uc_paths uc_paths;
+
+/* One guest, as read from its file and completed by defaults. */
+struct uc_conf {
+	char name[UC_NAME_MAX + 1];
+	char file[PATH_MAX];
+	int errors;		/* problems reported so far */
+
+	char *argv[UC_MAX_ARGS + 1];	/* the kernel command line */
+	int argc;
+	char *tmpdir;		/* TMPDIR for the kernel, or NULL */
+	int cpu;		/* CPU to pin to, or -1 */
+	uid_t uid;		/* user to run as (the caller's by default) */
+	gid_t gid;
+	char *user;		/* NULL: stay the caller */
+	char *kernel;		/* the kernel binary */
+	int need_net_admin;	/* capabilities the transports need */
+	int need_net_raw;
+};
+
+/* RUN/NAME and the files in it; the buffers are PATH_MAX bytes. */
+int uc_guest_path(const char *name, const char *leaf, char *out);
+
+/* Whether NAME is a valid guest name (also the umid). */
+int uc_valid_name(const char *name);
+
+/* Read and check CONFIG_DIR/NAME.conf and build the command line.
+ * Every problem is printed as "FILE:LINE: KEY: message"; returns the
+ * number of problems (0: C is complete).  uc_conf_free() in every case. */
+int uc_conf_load(struct uc_conf *c, const char *name);
+void uc_conf_free(struct uc_conf *c);
+
+/* The CPU the documented rule picks for NAME among those this process
+ * may run on, or -1 when there is no affinity mask to read. */
+int uc_pick_cpu(const char *name);
+
+/* Print ARGV (and TMPDIR=... first when set) as one shell-quoted line. */
+void uc_print_cmdline(const struct uc_conf *c);
+
+/* Whether the guest's mconsole answers (1), or not (0). */
+int uc_mconsole_alive(const char *name);
+
+/* Send an mconsole command and collect its reply text into OUT (may be
+ * NULL).  Returns 0, -EIO when the kernel reported an error (text in
+ * OUT), or -errno. */
+int uc_mconsole(const char *name, const char *cmd, char *out, size_t outlen,
+		int timeout_ms);
+
+/* The pid the supervisor of NAME wrote in its lock file while it holds
+ * the lock, or 0 when no supervisor runs. */
+pid_t uc_supervisor_pid(const char *name);
+
+/* The commands. */
+int uc_start(const char *name, int dry_run, int stop_timeout);
+int uc_stop(const char *name, int timeout);
+int uc_console(const char *name);
+
+#endif
