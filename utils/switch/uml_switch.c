@@ -1,0 +1,1017 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * uml_switch - a user-space Ethernet switch for User Mode Linux guests.
+ *
+ * Guests join it through the legacy daemon transport (ethN=daemon,MAC,
+ * unix,CTL: a control connection on CTL, frames as datagrams, see
+ * arch/um/drivers/daemon_user.c) or through the vector bess transport
+ * (vecN:transport=bess,dst=SOCK: a SOCK_SEQPACKET connection per guest,
+ * one frame per packet, see arch/um/drivers/vector_user.c), and a host
+ * tap can join as one more port.  One epoll loop serves every socket.
+ *
+ * This file is part of user-mode-linux.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "lib/xio.h"
+#include "switch/switch.h"
+
+/* The kernel's CONFIG_UML_NET_DAEMON_DEFAULT_SOCK. */
+#define DEFAULT_CTL	"/tmp/uml.ctl"
+#define DEFAULT_AGE	300
+#define MGMT_TIMEOUT_MS	5000
+
+struct opts {
+	const char *ctl;
+	const char *bess;
+	const char *mgmt;
+	const char *tap;
+	const char *pcap;
+	char *pidfile;		/* absolute */
+	const char *client_sock;	/* -stats / -macs */
+	const char *client_cmd;
+	unsigned int age_s;
+	int hub;
+	int daemon;
+	int have_uid;
+	int have_gid;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* A listening socket and the file it made. */
+struct listener {
+	int fd;
+	const char *path;
+	char *abs;		/* PATH made absolute: -daemon leaves the directory */
+	struct watch w;
+};
+
+int log_to_syslog;
+static volatile int stopping;
+
+int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void logmsg(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (log_to_syslog) {
+		vsyslog(prio, fmt, ap);
+	} else {
+		fprintf(stderr, "%s: ", program_invocation_short_name);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage:\n"
+	       " %1$s [options]\n"
+	       " %1$s -stats MGMT | -macs MGMT\n"
+	       "\n"
+	       "A user-space Ethernet switch for User Mode Linux guests: daemon\n"
+	       "transport ports (ethN=daemon,MAC,unix,CTL), vector bess ports\n"
+	       "(vecN:transport=bess,dst=SOCK) and a host tap.\n"
+	       "\n"
+	       "Options:\n"
+	       " -unix CTL        control socket for daemon ports (default " DEFAULT_CTL ")\n"
+	       " -bess SOCK       also accept bess ports (SOCK_SEQPACKET) on SOCK\n"
+	       " -tap DEV         join the host tap device DEV as a port\n"
+	       " -hub             repeat every frame to every port (no learning)\n"
+	       " -age SECONDS     forget a MAC address unseen this long (default %2$d)\n"
+	       " -mgmt SOCK       management socket: per-port counters, MAC table\n"
+	       " -pcap FILE       capture every switched frame to FILE (pcap format)\n"
+	       " -daemon          detach and log to syslog once the sockets are ready\n"
+	       " -pidfile FILE    write the switch's pid to FILE\n"
+	       " -user USER       run as USER once the sockets and the tap are open\n"
+	       " -group GROUP     run as GROUP (default: USER's group)\n"
+	       " -stats MGMT      print the port counters of the switch at MGMT and exit\n"
+	       " -macs MGMT       print the MAC table of the switch at MGMT and exit\n"
+	       " -help            display this help and exit\n"
+	       " -version         output version information and exit\n"
+	       "\n"
+	       "Every option may also be written with two dashes.  See uml_switch(8).\n",
+	       program_invocation_short_name, DEFAULT_AGE);
+	exit(EXIT_SUCCESS);
+}
+
+/* ---------------------------------------------------------------- */
+/* Options */
+
+static int parse_uint(const char *s, unsigned int max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static void parse_user(struct opts *o, const char *s)
+{
+	struct passwd *pw;
+	unsigned int v;
+
+	errno = 0;
+	pw = getpwnam(s);
+	if (pw) {
+		o->uid = pw->pw_uid;
+		if (!o->have_gid)
+			o->gid = pw->pw_gid;
+	} else if (parse_uint(s, UINT_MAX - 1, &v) == 0) {
+		o->uid = v;
+		pw = getpwuid(v);
+		if (!o->have_gid)
+			o->gid = pw ? pw->pw_gid : v;
+	} else {
+		errx(EXIT_USAGE, "-user: unknown user '%s'", s);
+	}
+	o->have_uid = 1;
+}
+
+static void parse_group(struct opts *o, const char *s)
+{
+	struct group *gr;
+	unsigned int v;
+
+	errno = 0;
+	gr = getgrnam(s);
+	if (gr)
+		o->gid = gr->gr_gid;
+	else if (parse_uint(s, UINT_MAX - 1, &v) == 0)
+		o->gid = v;
+	else
+		errx(EXIT_USAGE, "-group: unknown group '%s'", s);
+	o->have_gid = 1;
+}
+
+/* PATH, absolute (from the current directory when relative); exits when
+ * out of memory. */
+static char *absolute(const char *path)
+{
+	char *cwd, *abs;
+
+	if (path[0] == '/')
+		abs = strdup(path);
+	else if ((cwd = get_current_dir_name())) {
+		if (asprintf(&abs, "%s/%s", cwd, path) < 0)
+			abs = NULL;
+		free(cwd);
+	} else {
+		err(EXIT_FAILURE, "cannot tell the current directory");
+	}
+	if (!abs)
+		err(EXIT_FAILURE, "out of memory");
+	return abs;
+}
+
+static void check_sock_path(const char *opt, const char *path)
+{
+	struct sockaddr_un sun;
+
+	if (!*path)
+		errx(EXIT_USAGE, "%s: empty socket path", opt);
+	if (strlen(path) >= sizeof(sun.sun_path))
+		errx(EXIT_USAGE, "%s: socket path longer than %zu bytes: %s",
+		     opt, sizeof(sun.sun_path) - 1, path);
+}
+
+static void parse_options(int argc, char **argv, struct opts *o)
+{
+	enum {
+		O_UNIX = 256, O_BESS, O_TAP, O_HUB, O_AGE, O_MGMT, O_PCAP,
+		O_DAEMON, O_PIDFILE, O_USER, O_GROUP, O_STATS, O_MACS,
+	};
+	static const struct option longopts[] = {
+		{ "unix", required_argument, NULL, O_UNIX },
+		{ "bess", required_argument, NULL, O_BESS },
+		{ "tap", required_argument, NULL, O_TAP },
+		{ "hub", no_argument, NULL, O_HUB },
+		{ "age", required_argument, NULL, O_AGE },
+		{ "mgmt", required_argument, NULL, O_MGMT },
+		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "daemon", no_argument, NULL, O_DAEMON },
+		{ "pidfile", required_argument, NULL, O_PIDFILE },
+		{ "user", required_argument, NULL, O_USER },
+		{ "group", required_argument, NULL, O_GROUP },
+		{ "stats", required_argument, NULL, O_STATS },
+		{ "macs", required_argument, NULL, O_MACS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *user = NULL;
+	int c;
+
+	o->ctl = DEFAULT_CTL;
+	o->age_s = DEFAULT_AGE;
+	while ((c = getopt_long_only(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_UNIX:
+			check_sock_path("-unix", optarg);
+			o->ctl = optarg;
+			break;
+		case O_BESS:
+			check_sock_path("-bess", optarg);
+			o->bess = optarg;
+			break;
+		case O_TAP:
+			o->tap = optarg;
+			break;
+		case O_HUB:
+			o->hub = 1;
+			break;
+		case O_AGE:
+			if (parse_uint(optarg, 86400 * 365, &o->age_s) || !o->age_s)
+				errx(EXIT_USAGE, "-age: not a number of seconds (1 or more): '%s'",
+				     optarg);
+			break;
+		case O_MGMT:
+			check_sock_path("-mgmt", optarg);
+			o->mgmt = optarg;
+			break;
+		case O_PCAP:
+			o->pcap = optarg;
+			break;
+		case O_DAEMON:
+			o->daemon = 1;
+			break;
+		case O_PIDFILE:
+			free(o->pidfile);
+			o->pidfile = absolute(optarg);
+			break;
+		case O_USER:
+			user = optarg;
+			break;
+		case O_GROUP:
+			parse_group(o, optarg);
+			break;
+		case O_STATS:
+		case O_MACS:
+			check_sock_path(c == O_STATS ? "-stats" : "-macs", optarg);
+			o->client_sock = optarg;
+			o->client_cmd = c == O_STATS ? "stats" : "macs";
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			usage_error();
+		}
+	}
+	if (optind < argc) {
+		warnx("unexpected argument '%s'", argv[optind]);
+		usage_error();
+	}
+	if (user)
+		parse_user(o, user);
+}
+
+/* ---------------------------------------------------------------- */
+/* Unix sockets */
+
+static void sun_set(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	memcpy(sun->sun_path, path, strlen(path) + 1);
+}
+
+/*
+ * PATH exists: 0 when it is a socket nobody listens on any more (left by a
+ * switch that died), else -1 after saying why it must stay.  A switch that
+ * answers is never touched.
+ */
+static int check_stale(const char *opt, const char *path, int type)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd, ret = -1;
+
+	if (lstat(path, &st) < 0) {
+		warn("%s: %s", opt, path);
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		warnx("%s: %s exists and is not a socket; not replacing it",
+		      opt, path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		warn("socket");
+		return -1;
+	}
+	sun_set(&sun, path);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 ||
+	    errno == EAGAIN || errno == EPROTOTYPE)
+		warnx("%s: %s is in use by a running switch (or another program); not replacing it",
+		      opt, path);
+	else if (errno != ECONNREFUSED)
+		warnx("%s: %s exists and cannot be probed (%s); not replacing it",
+		      opt, path, strerror(errno));
+	else
+		ret = 0;
+	close(fd);
+	return ret;
+}
+
+/* A listening socket of TYPE at PATH, replacing only a stale one. */
+static int listen_unix(const char *opt, const char *path, int type)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		warn("socket");
+		return -1;
+	}
+	sun_set(&sun, path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		if (errno != EADDRINUSE) {
+			warn("%s: cannot create %s", opt, path);
+			goto fail;
+		}
+		if (check_stale(opt, path, type) < 0)
+			goto fail;
+		if (unlink(path) < 0 && errno != ENOENT) {
+			warn("%s: cannot remove the stale socket %s", opt, path);
+			goto fail;
+		}
+		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+			warn("%s: cannot create %s", opt, path);
+			goto fail;
+		}
+		logmsg(LOG_NOTICE, "replaced the stale socket %s", path);
+	}
+	if (listen(fd, 128) < 0) {
+		warn("%s: listen on %s", opt, path);
+		unlink(path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * Accept a connection; out of file descriptors, accept it with the
+ * reserve descriptor and close it at once, so that the listener does not
+ * stay readable and spin the loop.
+ */
+static int accept_one(struct sw *sw, int lfd)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd >= 0 || (errno != EMFILE && errno != ENFILE))
+		return fd;
+	sw->refused++;
+	logmsg(LOG_WARNING, "out of file descriptors: refusing a connection");
+	if (sw->reserve_fd >= 0) {
+		close(sw->reserve_fd);
+		fd = accept(lfd, NULL, NULL);
+		if (fd >= 0)
+			close(fd);
+		sw->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	errno = EMFILE;
+	return -1;
+}
+
+static void peer_name(int fd, char *buf, size_t len)
+{
+	struct ucred cr;
+	socklen_t n = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &n) == 0 && cr.pid > 0)
+		snprintf(buf, len, "pid=%d", (int)cr.pid);
+	else
+		snprintf(buf, len, "-");
+}
+
+static void accept_port(struct sw *sw, int lfd, enum port_type type)
+{
+	struct port *p;
+	int fd;
+
+	fd = accept_one(sw, lfd);
+	if (fd < 0)
+		return;
+	p = port_new(sw, type);
+	if (!p) {
+		logmsg(LOG_ERR, "out of memory: refusing a connection");
+		close(fd);
+		return;
+	}
+	peer_name(fd, p->peer, sizeof(p->peer));
+	if (type == PORT_DAEMON) {
+		p->ctl_fd = fd;
+		if (watch_add(sw, fd, &p->ctl_w, EPOLLIN) < 0)
+			port_close(sw, p, "epoll");
+		return;
+	}
+	p->data_fd = fd;
+	if (watch_add(sw, fd, &p->data_w, EPOLLIN) < 0) {
+		port_close(sw, p, "epoll");
+		return;
+	}
+	p->state = PORT_ACTIVE;
+	logmsg(LOG_INFO, "port %u: bess, %s", p->id, p->peer);
+}
+
+/* ---------------------------------------------------------------- */
+/* The management socket */
+
+static void mgmt_close(struct sw *sw, struct mgmt *m)
+{
+	struct mgmt **pp;
+
+	for (pp = &sw->mgmts; *pp; pp = &(*pp)->next) {
+		if (*pp == m) {
+			*pp = m->next;
+			break;
+		}
+	}
+	close(m->fd);
+	free(m->out);
+	free(m);
+}
+
+static void print_stats(struct sw *sw, FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "mode %s ports %u macs %u bad_requests %llu refused %llu pcap_frames %llu\n",
+		sw->hub ? "hub" : "switch", sw->nports, sw->nmacs,
+		(unsigned long long)sw->bad_requests,
+		(unsigned long long)sw->refused,
+		(unsigned long long)sw->pcap_frames);
+	fprintf(f, "%-5s %-6s %-6s %-16s %12s %14s %12s %14s %10s %10s\n",
+		"port", "type", "state", "peer", "rx_frames", "rx_bytes",
+		"tx_frames", "tx_bytes", "tx_drops", "rx_errors");
+	for (i = 0; i < sw->nslots; i++) {
+		struct port *p = sw->ports[i];
+
+		if (!p)
+			continue;
+		fprintf(f, "%-5u %-6s %-6s %-16s %12llu %14llu %12llu %14llu %10llu %10llu\n",
+			p->id, port_type_name(p->type),
+			p->state == PORT_ACTIVE ? "up" : "new", p->peer,
+			(unsigned long long)p->st.rx_frames,
+			(unsigned long long)p->st.rx_bytes,
+			(unsigned long long)p->st.tx_frames,
+			(unsigned long long)p->st.tx_bytes,
+			(unsigned long long)p->st.tx_drops,
+			(unsigned long long)p->st.rx_errors);
+	}
+}
+
+static void print_macs(struct sw *sw, FILE *f)
+{
+	int64_t now = now_ms();
+	struct mac_entry *e;
+	unsigned int b;
+
+	fprintf(f, "%-17s %-5s %s\n", "mac", "port", "age_s");
+	for (b = 0; b < MAC_BUCKETS; b++)
+		for (e = sw->macs[b]; e; e = e->next)
+			fprintf(f, "%02x:%02x:%02x:%02x:%02x:%02x %-5u %lld\n",
+				e->addr[0], e->addr[1], e->addr[2], e->addr[3],
+				e->addr[4], e->addr[5], e->port->id,
+				(long long)((now - e->seen_ms) / 1000));
+}
+
+static void mgmt_command(struct sw *sw, struct mgmt *m, const char *cmd)
+{
+	FILE *f = open_memstream(&m->out, &m->out_len);
+
+	if (!f)
+		return;
+	if (!strcmp(cmd, "stats"))
+		print_stats(sw, f);
+	else if (!strcmp(cmd, "macs"))
+		print_macs(sw, f);
+	else if (!strcmp(cmd, "help"))
+		fputs("commands: stats, macs, help\n", f);
+	else
+		fprintf(f, "error: unknown command (try help)\n");
+	fclose(f);
+}
+
+static void mgmt_flush(struct sw *sw, struct mgmt *m)
+{
+	struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = &m->w };
+	ssize_t n;
+
+	while (m->out_off < m->out_len) {
+		n = send(m->fd, m->out + m->out_off, m->out_len - m->out_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EAGAIN) {
+			epoll_ctl(sw->ep, EPOLL_CTL_MOD, m->fd, &ev);
+			return;
+		}
+		if (n <= 0)
+			break;
+		m->out_off += n;
+	}
+	mgmt_close(sw, m);
+}
+
+static void mgmt_ready(struct sw *sw, struct mgmt *m)
+{
+	char *nl;
+	ssize_t n;
+
+	if (m->out) {
+		mgmt_flush(sw, m);
+		return;
+	}
+	n = recv(m->fd, m->in + m->in_len, sizeof(m->in) - 1 - m->in_len,
+		 MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		mgmt_close(sw, m);
+		return;
+	}
+	m->in_len += n;
+	m->in[m->in_len] = 0;
+	nl = strchr(m->in, '\n');
+	if (!nl && m->in_len < sizeof(m->in) - 1)
+		return;
+	if (!nl) {
+		mgmt_close(sw, m);
+		return;
+	}
+	*nl = 0;
+	if (nl > m->in && nl[-1] == '\r')
+		nl[-1] = 0;
+	mgmt_command(sw, m, m->in);
+	if (!m->out) {
+		mgmt_close(sw, m);
+		return;
+	}
+	mgmt_flush(sw, m);
+}
+
+static void mgmt_accept(struct sw *sw, int lfd)
+{
+	struct mgmt *m;
+	int fd;
+
+	fd = accept_one(sw, lfd);
+	if (fd < 0)
+		return;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		close(fd);
+		return;
+	}
+	m->fd = fd;
+	m->w.kind = W_MGMT;
+	m->w.obj = m;
+	m->since_ms = now_ms();
+	m->next = sw->mgmts;
+	sw->mgmts = m;
+	if (watch_add(sw, fd, &m->w, EPOLLIN) < 0)
+		mgmt_close(sw, m);
+}
+
+/* Management clients that neither ask nor read go after MGMT_TIMEOUT_MS. */
+static void mgmt_sweep(struct sw *sw, int64_t now)
+{
+	struct mgmt *m, *next;
+
+	for (m = sw->mgmts; m; m = next) {
+		next = m->next;
+		if (now - m->since_ms > MGMT_TIMEOUT_MS)
+			mgmt_close(sw, m);
+	}
+}
+
+/* -stats / -macs: ask a running switch, print its answer. */
+static int run_client(const struct opts *o)
+{
+	struct sockaddr_un sun;
+	char buf[4096];
+	ssize_t n;
+	int fd, ret = EXIT_FAILURE;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		err(EXIT_FAILURE, "socket");
+	sun_set(&sun, o->client_sock);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		warn("cannot reach the management socket %s", o->client_sock);
+		goto out;
+	}
+	snprintf(buf, sizeof(buf), "%s\n", o->client_cmd);
+	if (xwrite(fd, buf, strlen(buf)) < 0) {
+		warn("%s", o->client_sock);
+		goto out;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (xwrite(STDOUT_FILENO, buf, n) < 0)
+			goto out;
+	if (n < 0) {
+		warn("%s", o->client_sock);
+		goto out;
+	}
+	ret = EXIT_SUCCESS;
+out:
+	close(fd);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- */
+/* Set-up and the loop */
+
+static int setup_signals(struct sw *sw, struct watch *w)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	w->kind = W_SIGNAL;
+	w->obj = NULL;
+	if (watch_add(sw, fd, w, EPOLLIN) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* As many descriptors as the hard limit allows: hundreds of ports. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int open_listener(struct sw *sw, struct listener *l, const char *opt,
+			 const char *path, int type, enum watch_kind kind)
+{
+	l->fd = listen_unix(opt, path, type);
+	if (l->fd < 0)
+		return -1;
+	l->path = path;
+	l->abs = absolute(path);
+	l->w.kind = kind;
+	l->w.obj = l;
+	if (watch_add(sw, l->fd, &l->w, EPOLLIN) < 0) {
+		warn("epoll");
+		return -1;
+	}
+	return 0;
+}
+
+static int chown_sockets(const struct opts *o, struct listener *ls, int n)
+{
+	uid_t uid = o->have_uid ? o->uid : (uid_t)-1;
+	gid_t gid = o->have_gid || o->have_uid ? o->gid : (gid_t)-1;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (ls[i].fd >= 0 && chown(ls[i].path, uid, gid) < 0) {
+			warn("cannot hand %s to the -user/-group", ls[i].path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int drop_privileges(const struct opts *o)
+{
+	gid_t gid = o->gid;
+
+	if (!o->have_uid && !o->have_gid)
+		return 0;
+	if (setgroups(1, &gid) < 0) {
+		warn("setgroups");
+		return -1;
+	}
+	if (setgid(gid) < 0 || getgid() != gid || getegid() != gid) {
+		warn("cannot change to group %u", (unsigned int)gid);
+		return -1;
+	}
+	if (o->have_uid) {
+		if (setuid(o->uid) < 0 || getuid() != o->uid || geteuid() != o->uid) {
+			warn("cannot change to user %u", (unsigned int)o->uid);
+			return -1;
+		}
+		if (o->uid != 0 && setuid(0) == 0) {
+			warnx("could regain root after dropping it; stopping");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int write_pidfile(const char *path)
+{
+	struct xtmp t;
+	char buf[32];
+	int ret;
+
+	ret = xtmp_open(&t, path, 0644);
+	if (ret < 0)
+		goto fail;
+	snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	ret = xwrite(t.fd, buf, strlen(buf));
+	if (ret < 0) {
+		xtmp_abort(&t);
+		goto fail;
+	}
+	ret = xtmp_commit(&t, 0);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	warnx("-pidfile: cannot write %s: %s", path, strerror(-ret));
+	return -1;
+}
+
+/*
+ * -daemon: fork; the parent waits until the child says it is ready (the
+ * pid file written, privileges dropped) and exits 0, or 1 when the child
+ * failed.  The child, in a new session, keeps stderr for its errors until
+ * then.  Returns the descriptor to report readiness on, or -1.
+ */
+static int daemon_start(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		warn("fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 && c == 'R' ? EXIT_SUCCESS : EXIT_FAILURE);
+	}
+	close(p[0]);
+	if (setsid() < 0 || chdir("/") < 0) {
+		warn("daemon");
+		close(p[1]);
+		return -1;
+	}
+	return p[1];
+}
+
+/* Tell the waiting parent; from now on, log to syslog. */
+static void daemon_ready(int fd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	openlog(program_invocation_short_name, LOG_PID, LOG_DAEMON);
+	log_to_syslog = 1;
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	if (write(fd, "R", 1) != 1)
+		logmsg(LOG_WARNING, "cannot tell the parent that the switch is ready: %m");
+	close(fd);
+}
+
+static void dispatch(struct sw *sw, struct watch *w)
+{
+	struct port *p;
+
+	switch (w->kind) {
+	case W_SIGNAL:
+		stopping = 1;
+		break;
+	case W_CTL_LISTEN:
+		accept_port(sw, ((struct listener *)w->obj)->fd, PORT_DAEMON);
+		break;
+	case W_BESS_LISTEN:
+		accept_port(sw, ((struct listener *)w->obj)->fd, PORT_BESS);
+		break;
+	case W_MGMT_LISTEN:
+		mgmt_accept(sw, ((struct listener *)w->obj)->fd);
+		break;
+	case W_PORT_CTL:
+		p = w->obj;
+		if (p->state != PORT_DEAD)
+			port_ctl_ready(sw, p);
+		break;
+	case W_PORT_DATA:
+		/* Errors and hang-ups come out of the read. */
+		p = w->obj;
+		if (p->state != PORT_DEAD)
+			port_data_ready(sw, p);
+		break;
+	case W_MGMT:
+		mgmt_ready(sw, w->obj);
+		break;
+	}
+}
+
+static void run_loop(struct sw *sw)
+{
+	struct epoll_event evs[64];
+	int64_t last = now_ms(), now;
+	int i, n;
+
+	while (!stopping) {
+		n = epoll_wait(sw->ep, evs, 64, 1000);
+		if (n < 0 && errno != EINTR) {
+			logmsg(LOG_ERR, "epoll_wait: %m");
+			break;
+		}
+		for (i = 0; i < n; i++)
+			dispatch(sw, evs[i].data.ptr);
+		ports_reap(sw);
+		if (sw->pcap)
+			fflush(sw->pcap);
+		now = now_ms();
+		if (now - last >= 1000) {
+			last = now;
+			mac_age(sw, now);
+			ports_sweep(sw, now);
+			mgmt_sweep(sw, now);
+			ports_reap(sw);
+		}
+	}
+}
+
+static void shutdown_switch(struct sw *sw, struct listener *ls, int n,
+			    const char *pidfile)
+{
+	unsigned int i;
+	int j;
+
+	for (i = 0; i < sw->nslots; i++)
+		if (sw->ports[i])
+			port_close(sw, sw->ports[i], NULL);
+	ports_reap(sw);
+	while (sw->mgmts)
+		mgmt_close(sw, sw->mgmts);
+	for (j = 0; j < n; j++) {
+		if (ls[j].fd < 0)
+			continue;
+		close(ls[j].fd);
+		/* Ours: bound by this process, so no other switch's. */
+		if (unlink(ls[j].abs) < 0 && errno != ENOENT)
+			logmsg(LOG_WARNING, "cannot remove %s: %m", ls[j].abs);
+		free(ls[j].abs);
+	}
+	if (pidfile)
+		unlink(pidfile);
+	if (sw->pcap && fclose(sw->pcap))
+		logmsg(LOG_ERR, "pcap: %m");
+	sw->pcap = NULL;
+	free(sw->ports);
+}
+
+int main(int argc, char **argv)
+{
+	struct listener ls[3] = { { .fd = -1 }, { .fd = -1 }, { .fd = -1 } };
+	struct opts o = { 0 };
+	struct watch sigw;
+	struct sw *sw;
+	int ret = EXIT_FAILURE, sfd = -1, pid_written = 0, ready_fd = -1, r;
+
+	parse_options(argc, argv, &o);
+	if (o.client_sock)
+		return run_client(&o);
+
+	sw = calloc(1, sizeof(*sw));
+	if (!sw)
+		err(EXIT_FAILURE, "out of memory");
+	sw->hub = o.hub;
+	sw->age_s = o.age_s;
+	raise_fd_limit();
+	sw->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	sw->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sw->ep < 0) {
+		warn("epoll_create1");
+		goto out;
+	}
+	if (o.tap) {
+		r = port_add_tap(sw, o.tap);
+		if (r < 0) {
+			warnx("-tap: cannot attach to %s: %s%s", o.tap, strerror(-r),
+			      r == -EPERM || r == -EACCES ?
+			      " (needs CAP_NET_ADMIN, or a tap "
+			      "made by tunctl -u for this user)" : "");
+			goto out;
+		}
+	}
+	if (o.pcap) {
+		r = pcap_open(sw, o.pcap);
+		if (r < 0) {
+			warnx("-pcap: cannot write %s: %s", o.pcap, strerror(-r));
+			goto out;
+		}
+	}
+	if (open_listener(sw, &ls[0], "-unix", o.ctl, SOCK_STREAM, W_CTL_LISTEN) ||
+	    (o.bess && open_listener(sw, &ls[1], "-bess", o.bess,
+				     SOCK_SEQPACKET, W_BESS_LISTEN)) ||
+	    (o.mgmt && open_listener(sw, &ls[2], "-mgmt", o.mgmt,
+				     SOCK_STREAM, W_MGMT_LISTEN)))
+		goto out;
+	if (chown_sockets(&o, ls, 3) < 0)
+		goto out;
+	if (o.daemon) {
+		ready_fd = daemon_start();
+		if (ready_fd < 0)
+			goto out;
+	}
+	/* After the fork: a signalfd polled by epoll wakes only the process
+	 * that registered it. */
+	sfd = setup_signals(sw, &sigw);
+	if (sfd < 0) {
+		logmsg(LOG_ERR, "cannot set up the signal handling: %m");
+		goto out;
+	}
+	if (o.pidfile) {
+		if (write_pidfile(o.pidfile) < 0)
+			goto out;
+		pid_written = 1;
+	}
+	if (drop_privileges(&o) < 0)
+		goto out;
+	if (ready_fd >= 0)
+		daemon_ready(ready_fd);
+	logmsg(LOG_INFO, "%s mode, daemon ports on %s%s%s%s%s", o.hub ? "hub" : "switch",
+	       o.ctl, o.bess ? ", bess ports on " : "", o.bess ? o.bess : "",
+	       o.tap ? ", tap " : "", o.tap ? o.tap : "");
+	run_loop(sw);
+	ret = EXIT_SUCCESS;
+out:
+	shutdown_switch(sw, ls, 3, pid_written ? o.pidfile : NULL);
+	if (sfd >= 0)
+		close(sfd);
+	if (sw->ep >= 0)
+		close(sw->ep);
+	if (sw->reserve_fd >= 0)
+		close(sw->reserve_fd);
+	free(sw);
+	free(o.pidfile);
+	return ret;
+}
