@@ -12,7 +12,9 @@
 #     ```
 #
 # Optional further classes: ".netns" runs the block's host commands and
-# guests in a network namespace of the test's own.  Inside the block:
+# guests in a network namespace of the test's own; ".legacy" marks a block
+# that needs the legacy ethN= transports (kernels before 6.16), which the
+# test reports as unsupported on kernels without them.  Inside the block:
 #
 #   "$ CMD"      a host shell command (a line ending in "\" continues it;
 #                a here-document "<<'EOF'" or "<<EOF" runs to its EOF line)
@@ -25,15 +27,18 @@
 # after it are waited for on its console, in order.
 #
 # Output, one Tcl list per step on a line:
-#   LINE NETNS host|guest COMMAND {EXPECTED-LINE...}
-# With --check only the syntax is checked (exit 1 naming the line).
+#   LINE NETNS LEGACY host|guest COMMAND {EXPECTED-LINE...}
+# (NETNS and LEGACY are 1 or 0.)
+# With --check only the syntax is checked (exit 1 naming the line), and
+# that every internal link "](#anchor)" names a heading of the file (the
+# anchors Python-Markdown's toc extension makes).
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 import re
 import sys
 
 FENCE = re.compile(r'^```\s*(\{[^}]*\}|[A-Za-z0-9_-]*)\s*$')
-KNOWN = {'run', 'netns'}
+KNOWN = {'run', 'netns', 'legacy'}
 
 
 def die(msg):
@@ -79,6 +84,35 @@ def blocks(path):
         i = j + 1
 
 
+def slug(title):
+    """The anchor Python-Markdown's toc extension gives a heading."""
+    title = re.sub(r'[`*]', '', title)
+    title = re.sub(r'[^\w\s-]', '', title).strip().lower()
+    return re.sub(r'[-\s]+', '-', title)
+
+
+def check_links(path):
+    """Every "](#anchor)" outside code blocks must name a heading."""
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    anchors = set()
+    links = []
+    fenced = False
+    for num, line in enumerate(lines, 1):
+        if line.startswith('```'):
+            fenced = not fenced
+            continue
+        if fenced or line.startswith('    '):
+            continue
+        m = re.match(r'^#{1,6}\s+(.*?)\s*$', line)
+        if m:
+            anchors.add(slug(m.group(1)))
+        links.extend((num, a) for a in re.findall(r'\]\(#([^)]*)\)', line))
+    for num, anchor in links:
+        if anchor not in anchors:
+            die('%s:%d: link to #%s, which no heading has' % (path, num, anchor))
+
+
 def steps(path, start, classes, body):
     out = []
     cur = None
@@ -104,18 +138,19 @@ def steps(path, start, classes, body):
                     k += 1
                     if body[k - 1][1] == end:
                         break
-            cur = [num, int('netns' in classes), kind, cmd, []]
+            cur = [num, int('netns' in classes), int('legacy' in classes),
+                   kind, cmd, []]
             out.append(cur)
         elif cur is None:
             if line.strip():
                 die('%s:%d: output before any "$ " or "guest# " command' % (path, num))
         else:
-            cur[4].append(line.rstrip())
+            cur[5].append(line.rstrip())
     if not out:
         die('%s:%d: runnable block without a command' % (path, start))
     for s in out:
-        while s[4] and not s[4][-1]:
-            s[4].pop()
+        while s[5] and not s[5][-1]:
+            s[5].pop()
     return out
 
 
@@ -136,9 +171,10 @@ def main():
     for start, classes, body in found:
         total.extend(steps(path, start, classes, body))
     if check:
+        check_links(path)
         return
-    for num, netns, kind, cmd, expected in total:
-        print(' '.join([str(num), str(netns), kind, tcl_quote(cmd),
+    for num, netns, legacy, kind, cmd, expected in total:
+        print(' '.join([str(num), str(netns), str(legacy), kind, tcl_quote(cmd),
                         tcl_quote(' '.join(tcl_quote(e) for e in expected))]))
 
 
