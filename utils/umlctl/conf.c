@@ -490,11 +490,47 @@ static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 	add_arg(c, "eth%d=daemon,,unix,%s", n, opts);
 }
 
+/* Whether IFNAME is a persistent tun/tap device owned by UID: the kernel
+ * attaches to such a tap without any capability. */
+static int tap_owned_by(const char *ifname, uid_t uid)
+{
+	char path[PATH_MAX], buf[32];
+	FILE *f;
+	int ok = 0;
+
+	if (!ifname || strchr(ifname, '/') ||
+	    snprintf(path, sizeof(path), "/sys/class/net/%s/owner", ifname) >= (int)sizeof(path))
+		return 0;
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f))
+		ok = strtol(buf, NULL, 10) == (long)uid;
+	fclose(f);
+	return ok;
+}
+
+/* The kernel reads udp= and v6= with strtol() > 0, so "udp=yes" means 0
+ * (raw IP): only digits are taken here. */
+static int numeric_flag(struct uc_conf *c, const struct ent *e, const char *key,
+			const char *o, int *flag)
+{
+	const char *v = strchr(o, '=') + 1;
+
+	if (v[strspn(v, "0123456789")]) {
+		problem(c, e, key, "option '%s' takes a number (the kernel reads anything else as 0)", o);
+		return 0;
+	}
+	*flag = strtol(v, NULL, 10) > 0;
+	return 1;
+}
+
 static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 		      int n, const char *transport, char *opts)
 {
 	char *copy = opts ? strdup(opts) : NULL, *o, *save = NULL;
-	int udp = 0;
+	const char *ifname = NULL;
+	int udp = 0, v6 = 0;
 
 	for (o = copy ? strtok_r(copy, ",", &save) : NULL; o;
 	     o = strtok_r(NULL, ",", &save)) {
@@ -510,10 +546,15 @@ static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 				problem(c, e, key, "option '%s' has a blank or a quote", o);
 				goto out;
 			}
-		if (!strcmp(o, "udp=1") || !strcmp(o, "udp=yes"))
-			udp = 1;
+		if (!strncmp(o, "udp=", 4) && !numeric_flag(c, e, key, o, &udp))
+			goto out;
+		if (!strncmp(o, "v6=", 3) && !numeric_flag(c, e, key, o, &v6))
+			goto out;
+		if (!strncmp(o, "ifname=", 7))
+			ifname = o + 7;
 	}
-	if (!strcmp(transport, "tap") || !strcmp(transport, "hybrid"))
+	if ((!strcmp(transport, "tap") || !strcmp(transport, "hybrid")) &&
+	    !tap_owned_by(ifname, c->uid))
 		need_cap(c, e, key, CAP_NET_ADMIN, transport);
 	if (!strcmp(transport, "raw") || !strcmp(transport, "hybrid") ||
 	    !strcmp(transport, "gre") || (!strcmp(transport, "l2tpv3") && !udp))

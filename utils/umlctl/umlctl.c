@@ -542,6 +542,24 @@ static const char *env_or(const char *var, const char *def)
 	return v && *v ? v : def;
 }
 
+/* P made absolute against the current directory: the paths end up on the
+ * kernel's command line (uml_dir=, hostfs=), which has no notion of ours. */
+static const char *absolute(const char *p)
+{
+	char *cwd, *abs = NULL;
+
+	if (p[0] == '/')
+		return p;
+	cwd = getcwd(NULL, 0);
+	if (!cwd || asprintf(&abs, "%s/%s", cwd, p) < 0) {
+		fprintf(stderr, "%s: cannot make '%s' an absolute path: %s\n",
+			program_invocation_short_name, p, strerror(errno));
+		exit(EXIT_FAILURE);
+	}
+	free(cwd);
+	return abs;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -572,6 +590,8 @@ int main(int argc, char **argv)
 		default: usage_error();
 		}
 	}
+	uc_paths.config_dir = absolute(uc_paths.config_dir);
+	uc_paths.run_dir = absolute(uc_paths.run_dir);
 	if (optind >= argc) {
 		fprintf(stderr, "%s: no command given\n", program_invocation_short_name);
 		usage_error();
