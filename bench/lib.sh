@@ -20,7 +20,10 @@ debian_uml() {
 	dir=$1/debian-uml
 	if [ ! -x "$dir/root/usr/bin/linux.uml" ]; then
 		mkdir -p "$dir"
-		(cd "$dir" && apt-get download user-mode-linux >"$dir/download.log" 2>&1) ||
+		# The archive's version: this package's own (epoch 1:), once
+		# installed, is apt's candidate but cannot be downloaded.
+		v=$(apt-cache madison user-mode-linux | awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
+		(cd "$dir" && apt-get download "user-mode-linux${v:+=$v}" >"$dir/download.log" 2>&1) ||
 			die "apt-get download user-mode-linux failed (run apt-get update?)"
 		dpkg-deb -x "$dir"/user-mode-linux_*.deb "$dir/root"
 	fi
