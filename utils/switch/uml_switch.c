@@ -185,19 +185,10 @@ static void parse_group(struct opts *o, const char *s)
  * out of memory. */
 static char *absolute(const char *path)
 {
-	char *cwd, *abs;
+	char *abs = path_absolute(path);
 
-	if (path[0] == '/')
-		abs = strdup(path);
-	else if ((cwd = get_current_dir_name())) {
-		if (asprintf(&abs, "%s/%s", cwd, path) < 0)
-			abs = NULL;
-		free(cwd);
-	} else {
-		err(EXIT_FAILURE, "cannot tell the current directory");
-	}
 	if (!abs)
-		err(EXIT_FAILURE, "out of memory");
+		err(EXIT_FAILURE, "cannot make '%s' an absolute path", path);
 	return abs;
 }
 

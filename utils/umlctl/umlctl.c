@@ -546,17 +546,13 @@ static const char *env_or(const char *var, const char *def)
  * kernel's command line (uml_dir=, hostfs=), which has no notion of ours. */
 static const char *absolute(const char *p)
 {
-	char *cwd, *abs = NULL;
+	char *abs = path_absolute(p);
 
-	if (p[0] == '/')
-		return p;
-	cwd = getcwd(NULL, 0);
-	if (!cwd || asprintf(&abs, "%s/%s", cwd, p) < 0) {
+	if (!abs) {
 		fprintf(stderr, "%s: cannot make '%s' an absolute path: %s\n",
 			program_invocation_short_name, p, strerror(errno));
 		exit(EXIT_FAILURE);
 	}
-	free(cwd);
 	return abs;
 }
 
