@@ -26,6 +26,7 @@
 
 #include "lib/mconsole.h"
 #include "lib/util.h"
+#include "lib/xio.h"
 
 #define EXIT_ERR_REPLY	1
 #define EXIT_TROUBLE	2
@@ -155,7 +156,8 @@ static int run_command(struct mcon *mc, const char *cmd)
 			fputs(err_reply ? "ERR " : "OK ", stdout);
 			first = 0;
 		}
-		fputs(p.data, stdout);
+		/* The guest's words: no terminal controls reach the user. */
+		xfputs_safe(p.data, stdout, 1);
 		nl = 0;
 	} while (p.more);
 	/* Like the classic client: the reply, then a newline. */
@@ -299,9 +301,10 @@ static int listen_notify(const char *path, long count)
 			continue;
 		}
 		/* Data is text, NUL-terminated or not. */
-		printf("%s: %s%s", mc_notify_name(p.type), p.data,
-		       p.len && p.data[strlen(p.data) ? strlen(p.data) - 1 : 0] == '\n' ?
-		       "" : "\n");
+		printf("%s: ", mc_notify_name(p.type));
+		xfputs_safe(p.data, stdout, 1);
+		if (!p.len || p.data[strlen(p.data) ? strlen(p.data) - 1 : 0] != '\n')
+			putchar('\n');
 		if (count > 0)
 			count--;
 	}

@@ -46,7 +46,8 @@ static int make_cow(const char *cow, const char *backing, int force)
 	char abs[COW_PATH_LEN_V3];
 	struct cow_header h;
 	struct xtmp t = { .fd = -1 };
-	struct stat st;
+	struct stat st, bst;
+	mode_t mode = 0644;
 	uint64_t size;
 	int64_t mtime;
 	size_t len;
@@ -78,7 +79,11 @@ static int make_cow(const char *cow, const char *backing, int force)
 		errx(1, "%s: cannot describe this backing file in a COW header", backing);
 	len = cow_format_header(&h, buf);
 
-	ret = xtmp_open(&t, cow, 0644);
+	/* The COW holds the guest's writes to the backing file's data: it
+	 * is no more readable than that file. */
+	if (stat(abs, &bst) == 0)
+		mode = bst.st_mode & 0666;
+	ret = xtmp_open(&t, cow, mode);
 	if (ret)
 		errx(1, "%s: cannot create a temporary file beside it: %s", cow,
 		     strerror(-ret));

@@ -35,6 +35,10 @@ struct moo {
 	int quiet;
 	int cow_fd;
 	int back_fd;
+	int backing_named;	/* -b: the user named the backing file */
+	const char *shown;	/* the backing path, escaped for messages */
+	mode_t back_mode;
+	mode_t cow_mode;
 	struct cow_header h;
 	unsigned char *bm;
 	uint64_t back_size;	/* real size of the backing file */
@@ -90,15 +94,21 @@ static void open_cow(struct moo *m)
 	const char *why;
 	int ret;
 
-	m->cow_fd = open(m->cow_path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	m->cow_fd = open(m->cow_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (m->cow_fd < 0)
 		err(1, "%s", m->cow_path);
 	ret = cow_read(m->cow_fd, &m->h, &why);
 	if (ret)
 		errx(1, "%s: invalid COW file: %s", m->cow_path, why);
+	if (fstat(m->cow_fd, &st) < 0)
+		err(1, "%s", m->cow_path);
+	m->cow_mode = st.st_mode;
 	check_lock(m->cow_fd, 0, m->cow_path);
 	if (!m->backing_path)
 		m->backing_path = m->h.backing;
+	m->shown = xescape(m->backing_path);
 	if (same_inode(m->cow_fd, m->backing_path))
 		errx(1, "%s: the COW file names itself as its backing file",
 		     m->cow_path);
@@ -107,29 +117,86 @@ static void open_cow(struct moo *m)
 		errx(1, "%s: cannot read the bitmap: %s", m->cow_path, strerror(-ret));
 }
 
+/*
+ * -d writes the backing file, and a COW's header is only its maker's word:
+ * the file it names is written when the user names it too (-b), or says
+ * yes at a terminal.
+ */
+static void confirm_backing(struct moo *m)
+{
+	char line[16];
+
+	if (!m->destructive || m->backing_named)
+		return;
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		errx(1, "%s: -d would write %s, which only the COW's header names; "
+		     "confirm with -b %s", m->cow_path, m->shown, m->shown);
+	fprintf(stderr, "%s: merge %s into %s, named in its header? [y/N] ",
+		program_invocation_short_name, m->cow_path, m->shown);
+	if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		errx(1, "not confirmed: nothing was written");
+}
+
+/*
+ * Open the backing file: a regular file or a block device, never anything
+ * else (opening a character device or a FIFO can have effects of its own),
+ * and the same file that was checked.
+ */
+static void open_backing(struct moo *m)
+{
+	int flags = (m->destructive ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+	struct stat st, fst;
+
+	if (stat(m->backing_path, &st) < 0)
+		err(1, "backing file %s", m->shown);
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		errx(1, "backing file %s: not a regular file or a block device",
+		     m->shown);
+	m->back_fd = open(m->backing_path, flags | O_NONBLOCK | O_NOCTTY);
+	if (m->back_fd < 0)
+		err(1, "backing file %s", m->shown);
+	if (fstat(m->back_fd, &fst) < 0)
+		err(1, "backing file %s", m->shown);
+	if (fst.st_dev != st.st_dev || fst.st_ino != st.st_ino)
+		errx(1, "backing file %s: replaced while it was opened", m->shown);
+	flags = fcntl(m->back_fd, F_GETFL);
+	if (flags < 0 || fcntl(m->back_fd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+		err(1, "backing file %s", m->shown);
+	m->back_mode = fst.st_mode;
+}
+
 /* Size and mtime checks, as the kernel makes them when it opens the COW. */
 static void check_backing(struct moo *m)
 {
 	int64_t mtime;
 	int ret;
 
-	ret = cow_backing_stat(m->backing_path, &m->back_size, &mtime);
+	confirm_backing(m);
+	open_backing(m);
+	ret = cow_backing_fstat(m->back_fd, &m->back_size, &mtime);
 	if (ret)
-		errx(1, "backing file %s: %s", m->backing_path, strerror(-ret));
+		errx(1, "backing file %s: %s", m->shown, strerror(-ret));
 	if (m->back_size != m->h.size && !m->force)
 		errx(1, "backing file %s is %" PRIu64 " bytes, the COW recorded %" PRIu64
-		     " (use --force to merge anyway)", m->backing_path, m->back_size,
+		     " (use --force to merge anyway)", m->shown, m->back_size,
 		     m->h.size);
 	if (mtime != (int64_t)m->h.mtime && !m->force)
 		errx(1, "backing file %s was modified after the COW was made (mtime %"
 		     PRId64 ", recorded %" PRIu32 "; use --force to merge anyway)",
-		     m->backing_path, mtime, m->h.mtime);
-	m->back_fd = open(m->backing_path,
-			  (m->destructive ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (m->back_fd < 0)
-		err(1, "%s", m->backing_path);
+		     m->shown, mtime, m->h.mtime);
 	if (m->destructive)
-		check_lock(m->back_fd, 1, m->backing_path);
+		check_lock(m->back_fd, 1, m->shown);
+}
+
+/* The merged image holds both files' data: it is no more readable than
+ * either of them. */
+static mode_t merged_mode(const struct moo *m)
+{
+	mode_t mode = m->cow_mode & 0666;
+
+	if (S_ISREG(m->back_mode))
+		mode &= m->back_mode;
+	return mode;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -268,9 +335,7 @@ static int merge_new(struct moo *m)
 			errx(1, "%s: already exists (use --force to replace it)",
 			     m->new_path);
 	}
-	if (fstat(m->back_fd, &st) < 0)
-		err(1, "%s", m->backing_path);
-	ret = xtmp_open(&t, m->new_path, S_ISREG(st.st_mode) ? st.st_mode & 0666 : 0644);
+	ret = xtmp_open(&t, m->new_path, merged_mode(m));
 	if (ret)
 		errx(1, "%s: cannot create a temporary file beside it: %s",
 		     m->new_path, strerror(-ret));
@@ -314,7 +379,7 @@ static int merge_in_place(struct moo *m)
 	xprogress_done(&m->pr);
 	if (ret)
 		errx(1, "%s: merge failed, the file is partly merged: %s",
-		     m->backing_path, strerror(-ret));
+		     m->shown, strerror(-ret));
 	return 0;
 }
 
@@ -336,6 +401,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'b':
 			m.backing_path = optarg;
+			m.backing_named = 1;
 			break;
 		case 'd':
 			m.destructive = 1;

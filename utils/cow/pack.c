@@ -177,7 +177,7 @@ int cmd_pack(int argc, char **argv)
 	if (deflateInit2(&g.zs, level, Z_DEFLATED, 15 + 16, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
 		errx(COW_EXIT_USAGE, "cannot initialise zlib");
-	ret = xtmp_open(&t, g.out_name, 0644);
+	ret = xtmp_open(&t, g.out_name, st.st_mode & 0666);
 	if (ret)
 		errx(COW_EXIT_USAGE, "%s: cannot create a temporary file beside it: %s",
 		     g.out_name, strerror(-ret));
@@ -296,6 +296,7 @@ int cmd_unpack(int argc, char **argv)
 	struct gz g = { .in_fd = -1 };
 	struct xtmp t = { .fd = -1 };
 	const char *why = NULL;
+	struct stat st;
 	uint64_t total = 0;
 	int i, force, ret;
 
@@ -305,12 +306,15 @@ int cmd_unpack(int argc, char **argv)
 	g.in_fd = open(g.in_name, O_RDONLY | O_CLOEXEC);
 	if (g.in_fd < 0)
 		err(COW_EXIT_USAGE, "%s", g.in_name);
+	if (fstat(g.in_fd, &st) < 0)
+		err(COW_EXIT_USAGE, "%s", g.in_name);
 	check_target(g.out_name, force);
 	if (gz_alloc(&g))
 		errx(COW_EXIT_USAGE, "out of memory");
 	if (inflateInit2(&g.zs, 15 + 16) != Z_OK)
 		errx(COW_EXIT_USAGE, "cannot initialise zlib");
-	ret = xtmp_open(&t, g.out_name, 0644);
+	/* The image is as private as the archive it came from. */
+	ret = xtmp_open(&t, g.out_name, S_ISREG(st.st_mode) ? st.st_mode & 0666 : 0644);
 	if (ret)
 		errx(COW_EXIT_USAGE, "%s: cannot create a temporary file beside it: %s",
 		     g.out_name, strerror(-ret));

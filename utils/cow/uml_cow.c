@@ -58,13 +58,12 @@ struct inspect {
 
 static int inspect(const char *file, struct inspect *in)
 {
-	unsigned char *bm = NULL;
 	struct stat st, bst;
 	int fd, ret;
 
 	memset(in, 0, sizeof(*in));
 	in->file = file;
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -85,10 +84,9 @@ static int inspect(const char *file, struct inspect *in)
 		in->invalid = "the COW file names itself as its backing file";
 		goto out;
 	}
-	ret = cow_load_bitmap(fd, &in->h, &bm);
+	ret = cow_count_dirty(fd, &in->h, &in->dirty);
 	if (ret)
 		goto out;
-	in->dirty = cow_bitmap_count(bm, in->h.bitmap_bits);
 
 	ret = cow_backing_stat(in->h.backing, &in->real_size, &in->real_mtime);
 	if (ret) {
@@ -103,7 +101,6 @@ static int inspect(const char *file, struct inspect *in)
 	else if (in->real_mtime != (int64_t)in->h.mtime)
 		in->stale = "backing file mtime differs from the recorded mtime";
 out:
-	free(bm);
 	close(fd);
 	return ret;
 }
@@ -121,7 +118,7 @@ static void json_string(const char *s)
 
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			printf("\\u%04x", c);
 		else
 			putchar(c);
@@ -182,7 +179,9 @@ static void print_info(const struct inspect *in)
 	printf("file:          %s\n", in->file);
 	printf("format:        COW version %s%s\n", cow_layout_name(h->layout),
 	       h->layout == COW_V3_BROKEN ? " (pre-2006 64-bit layout)" : "");
-	printf("backing file:  %s\n", h->backing);
+	fputs("backing file:  ", stdout);
+	xfputs_safe(h->backing, stdout, 0);
+	putchar('\n');
 	if (in->have_backing) {
 		printf("backing size:  %" PRIu64 " recorded, %" PRIu64 " actual\n",
 		       h->size, in->real_size);
@@ -264,12 +263,12 @@ static int cmd_info(int argc, char **argv, int check)
 	if (in.stale) {
 		if (!json)
 			warnx("%s: stale backing file %s: %s", in.file,
-			      in.h.backing, in.stale);
+			      xescape(in.h.backing), in.stale);
 		return COW_EXIT_STALE;
 	}
 	if (!json && check)
 		printf("%s: valid COW version %s over %s\n", in.file,
-		       cow_layout_name(in.h.layout), in.h.backing);
+		       cow_layout_name(in.h.layout), xescape(in.h.backing));
 	return COW_EXIT_OK;
 }
 
@@ -318,29 +317,32 @@ static int rebase(const char *cow, const char *newpath)
 	ret = cow_absolute_path(newpath, abs, sizeof(abs));
 	pathmax = h.layout == COW_V1 ? COW_PATH_LEN_V1 : COW_PATH_LEN_V3;
 	if (ret == -ENAMETOOLONG || (!ret && strlen(abs) >= pathmax))
-		errx(COW_EXIT_USAGE, "%s: path does not fit in the COW header", newpath);
+		errx(COW_EXIT_USAGE, "%s: path does not fit in the COW header", xescape(newpath));
 	if (ret)
-		errx(COW_EXIT_USAGE, "%s: %s", newpath, strerror(-ret));
+		errx(COW_EXIT_USAGE, "%s: %s", xescape(newpath), strerror(-ret));
 	ret = cow_backing_stat(abs, &size, &mtime);
 	if (ret)
-		errx(COW_EXIT_USAGE, "backing file %s: %s", abs, strerror(-ret));
+		errx(COW_EXIT_USAGE, "backing file %s: %s", xescape(abs), strerror(-ret));
 	if (fstat(fd, &st) == 0 && stat(abs, &bst) == 0 &&
 	    st.st_dev == bst.st_dev && st.st_ino == bst.st_ino)
-		errx(COW_EXIT_USAGE, "%s: is the COW file itself", newpath);
+		errx(COW_EXIT_USAGE, "%s: is the COW file itself", xescape(newpath));
 	if (size != h.size)
 		errx(COW_EXIT_STALE, "%s: size %" PRIu64 " differs from the recorded %" PRIu64
-		     "; refusing to rebase onto a different disk", abs, size, h.size);
+		     "; refusing to rebase onto a different disk", xescape(abs), size, h.size);
 
 	snprintf(h.backing, sizeof(h.backing), "%s", abs);
 	h.mtime = (uint32_t)mtime;
 	len = cow_format_header(&h, buf);
 
-	ret = xtmp_open(&t, cow, st.st_mode & 07777);
+	/* The COW is rewritten, not made: it keeps its own mode. */
+	ret = xtmp_open(&t, cow, st.st_mode & 0777);
 	if (ret)
 		errx(COW_EXIT_USAGE, "%s: cannot create a temporary file beside it: %s",
 		     cow, strerror(-ret));
 	xtmp_cleanup_on_signals(&t);
-	ret = clone_sparse(fd, (uint64_t)st.st_size, &t);
+	ret = fchmod(t.fd, st.st_mode & 0777) < 0 ? -errno : 0;
+	if (!ret)
+		ret = clone_sparse(fd, (uint64_t)st.st_size, &t);
 	if (!ret)
 		ret = (int)xpwrite(t.fd, buf, len, 0);
 	if (ret >= 0)
@@ -350,7 +352,7 @@ static int rebase(const char *cow, const char *newpath)
 		errx(COW_EXIT_USAGE, "%s: %s", cow, strerror(-ret));
 	}
 	close(fd);
-	printf("%s: backing file %s, mtime %" PRId64 "\n", cow, abs, mtime);
+	printf("%s: backing file %s, mtime %" PRId64 "\n", cow, xescape(abs), mtime);
 	return COW_EXIT_OK;
 }
 

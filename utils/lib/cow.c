@@ -125,6 +125,10 @@ int cow_layout_sizes(struct cow_header *h, const char **why)
 				       "sector size is 0";
 		return -EINVAL;
 	}
+	if (h->sectorsize < COW_MIN_SECTORSIZE) {
+		*why = "sector size is below 512";
+		return -EINVAL;
+	}
 	if (h->sectorsize > COW_MAX_SECTORSIZE) {
 		*why = "sector size is too large";
 		return -EINVAL;
@@ -463,13 +467,12 @@ out:
 	return ret;
 }
 
-int cow_backing_stat(const char *path, uint64_t *size, int64_t *mtime)
+int cow_backing_fstat(int fd, uint64_t *size, int64_t *mtime)
 {
 	struct stat st;
 	uint64_t bytes;
-	int fd, ret = 0;
 
-	if (stat(path, &st) < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
@@ -478,13 +481,30 @@ int cow_backing_stat(const char *path, uint64_t *size, int64_t *mtime)
 		*size = (uint64_t)st.st_size;
 		return 0;
 	}
+	if (ioctl(fd, BLKGETSIZE64, &bytes) < 0)
+		return -errno;
+	*size = bytes;
+	return 0;
+}
+
+int cow_backing_stat(const char *path, uint64_t *size, int64_t *mtime)
+{
+	struct stat st;
+	int fd, ret;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISBLK(st.st_mode)) {
+		*mtime = st.st_mtime;
+		*size = (uint64_t)st.st_size;
+		return 0;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, BLKGETSIZE64, &bytes) < 0)
-		ret = -errno;
-	else
-		*size = bytes;
+	ret = cow_backing_fstat(fd, size, mtime);
 	close(fd);
 	return ret;
 }
@@ -528,6 +548,33 @@ uint64_t cow_bitmap_count(const unsigned char *bm, uint64_t nbits)
 	for (; i < nbits; i++)
 		n += (uint64_t)cow_bit(bm, i);
 	return n;
+}
+
+int cow_count_dirty(int fd, const struct cow_header *h, uint64_t *dirty)
+{
+	unsigned char buf[65536];
+	uint64_t off = 0, bits, n = 0;
+	size_t want;
+	ssize_t got;
+
+	while (off < h->bitmap_len) {
+		want = h->bitmap_len - off < sizeof(buf) ?
+		       (size_t)(h->bitmap_len - off) : sizeof(buf);
+		got = xpread(fd, buf, want, h->bitmap_offset + off);
+		if (got < 0)
+			return (int)got;
+		if ((size_t)got < want)
+			return -ENODATA;
+		bits = h->bitmap_bits - off * 8;
+		if (bits > (uint64_t)want * 8)
+			bits = (uint64_t)want * 8;
+		n += cow_bitmap_count(buf, bits);
+		off += want;
+		if (off * 8 >= h->bitmap_bits)
+			break;
+	}
+	*dirty = n;
+	return 0;
 }
 
 int cow_load_bitmap(int fd, const struct cow_header *h, unsigned char **out)

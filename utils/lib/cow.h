@@ -30,7 +30,10 @@
 #define COW_DEFAULT_SECTORSIZE	512
 #define COW_DEFAULT_ALIGNMENT	4096
 
-/* Sanity bounds on header fields (far beyond anything real). */
+/* Sanity bounds on header fields (far beyond anything real).  The kernel
+ * marks 512-byte sectors in the bitmap whatever the header says, so a
+ * smaller sector size is never a COW the kernel made or can use. */
+#define COW_MIN_SECTORSIZE	512U
 #define COW_MAX_SECTORSIZE	(1U << 20)
 #define COW_MAX_ALIGNMENT	(1U << 30)
 
@@ -90,6 +93,8 @@ int cow_absolute_path(const char *path, char *out, size_t outlen);
 /* Size and mtime of a backing file as the kernel sees them (st_size, or
  * the device size of a block device). */
 int cow_backing_stat(const char *path, uint64_t *size, int64_t *mtime);
+/* The same for an open file. */
+int cow_backing_fstat(int fd, uint64_t *size, int64_t *mtime);
 
 /* Bitmap helpers. */
 static inline int cow_bit(const unsigned char *bm, uint64_t i)
@@ -101,6 +106,9 @@ static inline int cow_bit(const unsigned char *bm, uint64_t i)
 uint64_t cow_bitmap_find(const unsigned char *bm, uint64_t from, uint64_t end,
 			 int val);
 uint64_t cow_bitmap_count(const unsigned char *bm, uint64_t nbits);
+
+/* Count the bitmap's set bits, reading it a block at a time. */
+int cow_count_dirty(int fd, const struct cow_header *h, uint64_t *dirty);
 
 /* Read the bitmap into a new buffer (freed by the caller). */
 int cow_load_bitmap(int fd, const struct cow_header *h, unsigned char **out);

@@ -254,6 +254,65 @@ int xnext_data(int fd, uint64_t end, uint64_t *start, uint64_t *len)
 	return 1;
 }
 
+/* Whether the byte at S must be escaped; sets *N to the bytes it covers. */
+static int needs_escape(const unsigned char *s, int keep_lines, size_t *n)
+{
+	*n = 1;
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) {
+		*n = 2;
+		return 1;
+	}
+	if (keep_lines && (s[0] == '\n' || s[0] == '\t'))
+		return 0;
+	return s[0] < 0x20 || s[0] == 0x7f || (!keep_lines && s[0] == '\\');
+}
+
+void xfputs_safe(const char *s, FILE *f, int keep_lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n;
+
+	while (*p) {
+		if (!needs_escape(p, keep_lines, &n)) {
+			fputc(*p++, f);
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			if (p[i] == '\\')
+				fputs("\\\\", f);
+			else
+				fprintf(f, "\\x%02x", p[i]);
+		}
+		p += n;
+	}
+}
+
+char *xescape(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		fputs("out of memory\n", stderr);
+		exit(EXIT_FAILURE);
+	}
+	xfputs_safe(s, f, 0);
+	if (fclose(f) != 0 || !buf) {
+		fputs("out of memory\n", stderr);
+		exit(EXIT_FAILURE);
+	}
+	return buf;
+}
+
+mode_t xumask(void)
+{
+	mode_t mask = umask(022);
+
+	umask(mask);
+	return mask;
+}
+
 int xtmp_open(struct xtmp *t, const char *path, mode_t mode)
 {
 	char *copy = NULL;
@@ -286,7 +345,7 @@ int xtmp_open(struct xtmp *t, const char *path, mode_t mode)
 		t->tmp = NULL;
 		goto fail;
 	}
-	if (fchmod(t->fd, mode) < 0) {
+	if (fchmod(t->fd, mode & ~xumask()) < 0) {
 		ret = -errno;
 		goto fail;
 	}

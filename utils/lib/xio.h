@@ -10,6 +10,7 @@
 #define UML_XIO_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* pread/pwrite until LEN bytes or end of file; retry on EINTR.  Return
@@ -44,6 +45,14 @@ int xnext_data(int fd, uint64_t end, uint64_t *start, uint64_t *len);
 /* Whether LEN bytes at BUF are all zero. */
 int xis_zero(const void *buf, size_t len);
 
+/* Text from outside (a path from a COW header, a guest's mconsole reply)
+ * made safe for a terminal: C0 controls, DEL and the UTF-8 forms of the C1
+ * controls become \xHH and a backslash becomes \\; with KEEP_LINES (for
+ * multi-line text) newlines, tabs and backslashes stay as they are. */
+void xfputs_safe(const char *s, FILE *f, int keep_lines);
+/* The same as a malloc'd string (exits on out of memory). */
+char *xescape(const char *s);
+
 /* A file written under a temporary name beside its final path. */
 struct xtmp {
 	int fd;
@@ -51,7 +60,11 @@ struct xtmp {
 	char *tmp;	/* temporary path, or NULL once committed */
 };
 
-/* Create the temporary file (mode MODE) beside PATH. */
+/* The process's umask (read without changing it for good). */
+mode_t xumask(void);
+
+/* Create the temporary file beside PATH, with the permission bits MODE
+ * less the umask, as open(2) would give a new file. */
 int xtmp_open(struct xtmp *t, const char *path, mode_t mode);
 /* fsync it, rename it over PATH (or, with NOREPLACE, fail with -EEXIST
  * when PATH exists), fsync the directory. */
