@@ -35,16 +35,6 @@ boot_once() {
 	echo $((t1 - t0))
 }
 
-measure() {
-	boot_once "$1" >/dev/null || return 1	# warms the page cache
-	i=0
-	while [ "$i" -lt "$runs" ]; do
-		boot_once "$1" || return 1
-		i=$((i + 1))
-	done > "$scratch/times"
-	median < "$scratch/times"
-}
-
 # Why a kernel failed, from its console log.
 why() {
 	log=$scratch/boot-$(basename "$1").log
@@ -52,10 +42,28 @@ why() {
 		grep -m 1 -E 'failed|error' "$log" || echo "see $log"
 }
 
-printf 'boot to init and exit, median of %s runs:\n' "$runs"
-a=$(measure "$ours") || die "this tree's kernel did not boot: $(why "$ours")"
+# Both kernels get the same command line; their runs alternate, after one
+# warm-up boot each (page cache), so that load on the host falls on both.
+boot_once "$ours" >/dev/null || die "this tree's kernel did not boot: $(why "$ours")"
+ref_ok=yes
+boot_once "$ref" >/dev/null || ref_ok=no
+: > "$scratch/times-ours"
+: > "$scratch/times-ref"
+i=0
+while [ "$i" -lt "$runs" ]; do
+	boot_once "$ours" >> "$scratch/times-ours" ||
+		die "this tree's kernel did not boot: $(why "$ours")"
+	if [ "$ref_ok" = yes ]; then
+		boot_once "$ref" >> "$scratch/times-ref" || ref_ok=no
+	fi
+	i=$((i + 1))
+done
+
+printf 'boot to init and exit, median of %s alternated runs:\n' "$runs"
+a=$(median < "$scratch/times-ours")
 printf '  this tree: %s ms\n' "$a"
-if b=$(measure "$ref"); then
+if [ "$ref_ok" = yes ]; then
+	b=$(median < "$scratch/times-ref")
 	printf "  Debian's linux.uml: %s ms\n" "$b"
 	printf '  ratio ours/Debian: %s\n' "$(echo "scale=2; $a / $b" | bc)"
 else

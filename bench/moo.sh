@@ -11,10 +11,13 @@
 # busybox test guest (the kernel of BUILDDIR) through the COW, in 300
 # 1 MiB writes spread over the disk.
 #
-# Timed (median of RUNS, default 3, after one warm-up run):
+# Timed (median of RUNS, default 3, after one warm-up run), each ending
+# with its output on disk (ours fsyncs; Debian's and the floors are
+# followed by an fsync of the file they wrote, inside the timing):
 #   new-file merge: ours, Debian's, floor = cp --sparse=always of the result
-#   -d merge:       ours, Debian's, floor = the dirty bytes written once
-#                   with 4 MiB writes and fsync'd
+#   -d merge:       ours, Debian's, floor = the COW's dirty runs, at their
+#                   own offsets, copied into the backing file with one
+#                   pread/pwrite per 4 MiB of each run
 # and checked: the outputs are cmp-equal, ours at least as sparse.
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
@@ -100,12 +103,48 @@ if [ ! -f "$cow" ]; then
 		{ rm -f "$cow"; die "the guest did not finish writing (see $scratch/guest.log; UML_BENCH_NO_GUEST=1 writes the COW without one)"; }
 fi
 
-# time_ms CMD...: run CMD, print its wall time in ms.
+# time_ms FILE CMD...: run CMD and fsync FILE, print the wall time in ms.
 time_ms() {
+	out=$1
+	shift
 	t0=$(now_ms)
 	"$@" > /dev/null 2>&1 || die "failed: $*"
+	sync "$out" || die "fsync $out failed"
 	t1=$(now_ms)
 	echo $((t1 - t0))
+}
+
+# The -d floor: every dirty run of the COW written at its own offset of
+# TARGET, 4 MiB at a time, nothing else read or written.
+dirty_floor() {
+	python3 - "$cow" "$1" "$(cat "$scratch/layout")" <<'PY'
+import os, sys
+cow, target, layout = sys.argv[1], sys.argv[2], sys.argv[3].split()
+bm_off, data_off, sectors = (int(x) for x in layout)
+src = os.open(cow, os.O_RDONLY)
+dst = os.open(target, os.O_WRONLY)
+bm = os.pread(src, (sectors + 7) // 8, bm_off)
+def bit(i):
+    return bm[i >> 3] >> (i & 7) & 1
+i = 0
+while i < sectors:
+    if not bm[i >> 3]:
+        i = (i | 7) + 1
+        continue
+    if not bit(i):
+        i += 1
+        continue
+    j = i
+    while j < sectors and bit(j):
+        j += 1
+    off, end = i * 512, j * 512
+    while off < end:
+        n = min(end - off, 4 << 20)
+        os.pwrite(dst, os.pread(src, n, data_off + off), off)
+        off += n
+    i = j
+os.close(dst)
+PY
 }
 
 fresh_copy() {
@@ -114,28 +153,30 @@ fresh_copy() {
 	touch -r "$backing" "$1"
 }
 
-# The dirty bytes, for the -d floor.
-dirty_mib=$("$build/utils/uml_cow" info --json "$cow" |
-	sed -n 's/.*"dirty_sectors": \([0-9]*\).*/\1/p')
+# The dirty bytes, and the COW's layout for the -d floor.
+"$build/utils/uml_cow" info --json "$cow" > "$scratch/info.json"
+dirty_mib=$(sed -n 's/.*"dirty_sectors": \([0-9]*\).*/\1/p' "$scratch/info.json")
 dirty_mib=$(( (dirty_mib * 512 + 1048575) / 1048576 ))
+for k in bitmap_offset data_offset sectors; do
+	sed -n "s/.*\"$k\": \([0-9]*\).*/\1/p" "$scratch/info.json"
+done | paste -s -d' ' > "$scratch/layout"
 
 ours_new=; old_new=; floor_new=; ours_d=; old_d=; floor_d=
 r=0
 while [ $r -le "$runs" ]; do
 	rm -f "$scratch/ours.img" "$scratch/old.img" "$scratch/floor.img"
 	sync
-	a=$(time_ms "$moo" -q "$cow" "$scratch/ours.img")
-	b=$(time_ms "$oldmoo" "$cow" "$scratch/old.img")
-	c=$(time_ms cp --sparse=always "$scratch/ours.img" "$scratch/floor.img")
+	a=$(time_ms "$scratch/ours.img" "$moo" -q "$cow" "$scratch/ours.img")
+	b=$(time_ms "$scratch/old.img" "$oldmoo" "$cow" "$scratch/old.img")
+	c=$(time_ms "$scratch/floor.img" cp --sparse=always "$scratch/ours.img" "$scratch/floor.img")
 	fresh_copy "$scratch/d-ours.img"
 	fresh_copy "$scratch/d-old.img"
 	fresh_copy "$scratch/d-floor.img"
 	sync
-	d=$(time_ms "$moo" -q -d -b "$scratch/d-ours.img" "$cow")
+	d=$(time_ms "$scratch/d-ours.img" "$moo" -q -d -b "$scratch/d-ours.img" "$cow")
 	# (the old tool takes "-b FILE -d COW" as COW "-d": -d must come first)
-	e=$(time_ms "$oldmoo" -d -b "$scratch/d-old.img" "$cow")
-	f=$(time_ms dd if="$cow" of="$scratch/d-floor.img" bs=4M count=$((dirty_mib / 4 + 1)) \
-		iflag=skip_bytes skip=$((4 * 1024 * 1024)) seek=1 conv=notrunc,fsync)
+	e=$(time_ms "$scratch/d-old.img" "$oldmoo" -d -b "$scratch/d-old.img" "$cow")
+	f=$(time_ms "$scratch/d-floor.img" dirty_floor "$scratch/d-floor.img")
 	if [ $r -gt 0 ]; then	# run 0 warms the cache
 		ours_new="$ours_new $a"; old_new="$old_new $b"; floor_new="$floor_new $c"
 		ours_d="$ours_d $d"; old_d="$old_d $e"; floor_d="$floor_d $f"
@@ -151,6 +192,7 @@ od=$(med "$ours_d"); bd=$(med "$old_d"); fd=$(med "$floor_d")
 cmp "$scratch/ours.img" "$scratch/old.img" && same_new=yes || same_new=NO
 cmp "$scratch/d-ours.img" "$scratch/d-old.img" && same_d=yes || same_d=NO
 cmp "$scratch/d-ours.img" "$scratch/ours.img" && same_nd=yes || same_nd=NO
+cmp "$scratch/d-floor.img" "$scratch/ours.img" && same_fl=yes || same_fl=NO
 alloc() { du -k "$1" | cut -f1; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -164,6 +206,6 @@ new-file merge   $(printf '%7s %11s %8s' "$on" "$bn" "$fn")    $(printf '%8s %12
 -d merge         $(printf '%7s %11s %8s' "$od" "$bd" "$fd")    $(printf '%8s %12s' "$(ratio "$od" "$bd")" "$(ratio "$od" "$fd")")
 
 speed-up over Debian's: new-file $(ratio "$bn" "$on")x, -d $(ratio "$bd" "$od")x
-outputs cmp-equal: new-file $same_new, -d $same_d, -d vs new-file $same_nd
+outputs cmp-equal: new-file $same_new, -d $same_d, -d vs new-file $same_nd, -d floor vs new-file $same_fl
 allocated KiB: ours $(alloc "$scratch/ours.img"), Debian's $(alloc "$scratch/old.img"), cp --sparse=always $(alloc "$scratch/floor.img")
 EOT

@@ -4,7 +4,9 @@
 # ports (vec0:transport=bess), one switch, in one run; prints both rates
 # and the ratio.
 #
-# usage: bench/switch.sh BUILDDIR [SECONDS]
+# usage: bench/switch.sh BUILDDIR [SECONDS] [ROUNDS]
+#
+# ROUNDS (default 3) alternated rounds of both pairs; medians are printed.
 #
 # Needs root (a network namespace of its own) and Debian's iperf3 on the
 # host.  The busybox test guest has no iperf3: each guest mounts the host's
@@ -18,9 +20,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 
-[ $# -ge 1 ] || die "usage: $0 BUILDDIR [SECONDS]"
+[ $# -ge 1 ] || die "usage: $0 BUILDDIR [SECONDS] [ROUNDS]"
 build=$(cd "$1" && pwd)
 secs=${2:-10}
+rounds=${3:-3}
 kernel=$build/linux/build/linux
 switch=$build/utils/uml_switch
 image=$build/testsuite/guest/rootfs.img
@@ -140,15 +143,30 @@ measure() {
 	[ -n "$rate" ] || die "$label: no iperf3 result (see $scratch/$label-a.out)"
 }
 
-measure daemon "eth0=daemon,fe:fd:0a:3d:00:01,unix,$sock/ctl" \
-	"eth0=daemon,fe:fd:0a:3d:00:02,unix,$sock/ctl" eth0 7 8
-daemon=$rate
-measure bess "vec0:transport=bess,dst=$sock/bess,mac=fe:fd:0a:3d:00:11" \
-	"vec0:transport=bess,dst=$sock/bess,mac=fe:fd:0a:3d:00:12" vec0 7 8
-bess=$rate
+# Medians (awk: the rates have decimals).
+med() {
+	sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+: > "$scratch/daemon.rates"
+: > "$scratch/bess.rates"
+r=1
+while [ "$r" -le "$rounds" ]; do
+	measure "daemon$r" "eth0=daemon,fe:fd:0a:3d:00:01,unix,$sock/ctl" \
+		"eth0=daemon,fe:fd:0a:3d:00:02,unix,$sock/ctl" eth0 7 8
+	echo "$rate" >> "$scratch/daemon.rates"
+	measure "bess$r" "vec0:transport=bess,dst=$sock/bess,mac=fe:fd:0a:3d:00:11" \
+		"vec0:transport=bess,dst=$sock/bess,mac=fe:fd:0a:3d:00:12" vec0 7 8
+	echo "$rate" >> "$scratch/bess.rates"
+	printf 'round %s: daemon %s, bess %s Mbit/s\n' "$r" \
+		"$(tail -n 1 "$scratch/daemon.rates")" "$rate"
+	r=$((r + 1))
+done
+daemon=$(med "$scratch/daemon.rates")
+bess=$(med "$scratch/bess.rates")
 
 printf '%-34s %10s\n' "guest to guest through uml_switch" "Mbit/s"
 printf '%-34s %10s\n' "daemon ports (eth0=daemon)" "$daemon"
 printf '%-34s %10s\n' "bess ports (vec0:transport=bess)" "$bess"
 awk -v a="$bess" -v b="$daemon" 'BEGIN { printf "ratio bess/daemon: %.2f\n", a / b }'
-echo "(iperf3 -t $secs, one TCP stream, switch counters in $scratch/*.stats)"
+echo "(medians of $rounds rounds, iperf3 -t $secs, one TCP stream, switch counters in $scratch/*.stats)"
