@@ -72,7 +72,7 @@
 #endif
 
 #ifndef UML_NET_CONF
-#define UML_NET_CONF "/etc/uml/uml_net.conf"
+#define UML_NET_CONF "/etc/uml_net.conf"
 #endif
 
 #define MAX_ADDRS 256
