@@ -311,27 +311,27 @@ static int check_dir(const char *path, char *err, size_t errlen)
 
 static int read_lines(struct parse *ps, FILE *f)
 {
-	char line[LINE_MAX_LEN + 2];
-	size_t len;
-	int err;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int err = 0;
 
-	while (fgets(line, sizeof(line), f)) {
+	while (!err && (len = getline(&line, &cap, f)) >= 0) {
 		ps->line++;
-		len = strlen(line);
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
-		else if (!feof(f))
-			return bad(ps, "line longer than %d characters",
-				   LINE_MAX_LEN);
-		if (strlen(line) != len)
-			return bad(ps, "a NUL character");
-		err = parse_line(ps, line);
-		if (err < 0)
-			return err;
+		if (len > LINE_MAX_LEN)
+			err = bad(ps, "line longer than %d characters",
+				  LINE_MAX_LEN);
+		else if (strlen(line) != (size_t)len)
+			err = bad(ps, "a NUL character");
+		else
+			err = parse_line(ps, line);
 	}
-	if (ferror(f))
-		return bad(ps, "read error");
-	return 0;
+	if (!err && ferror(f))
+		err = bad(ps, "read error");
+	free(line);
+	return err < 0 ? err : 0;
 }
 
 int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
