@@ -713,11 +713,11 @@ static int check_tap_limit(struct nl *nl, int made)
 /* ---- the policy ---- */
 
 /*
- * The policy in force: UML_NET_CONF's file, or the one named by the
- * environment variable UML_NET_CONF (saved before the environment was
- * cleared) when that is allowed: only when uml_net runs without gaining
- * privilege (not set-uid, no file capabilities) or for root, so that a
- * user never supplies the rules that bind it.
+ * The policy in force: the compiled-in file (configure's sysconfdir), or
+ * OVERRIDE, the environment's UML_NET_CONF saved before the environment
+ * was cleared, when that is allowed: only for root or when uml_net runs
+ * without gaining privilege (not set-uid, no file capabilities), so that
+ * a user never supplies the rules that bind it.
  */
 static int load_policy(const char *override)
 {
