@@ -511,3 +511,31 @@ unsigned int policy_tap_limit(const struct policy *p,
 		 p->present ? p->path : "policy file");
 	return POLICY_DEFAULT_TAPS;
 }
+
+void policy_describe(const struct policy *p, const struct policy_caller *c,
+		     FILE *out)
+{
+	char why[512];
+	unsigned int limit, net, len;
+	int i, j, any = 0;
+
+	for (i = 0; i < p->nrules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (r->has_taps || !rule_matches(r, c))
+			continue;
+		for (j = r->first; j < r->first + r->count; j++) {
+			net = p->prefixes[j].net;
+			len = (unsigned int)__builtin_popcount(p->prefixes[j].mask);
+			fprintf(out, "allow %u.%u.%u.%u/%u (%s:%d)\n", net >> 24,
+				(net >> 16) & 255, (net >> 8) & 255, net & 255,
+				len, p->path, r->line);
+			any = 1;
+		}
+	}
+	if (!any)
+		fprintf(out, "allow nothing (%s)\n", p->present ?
+			"no allow rule for the caller" : "no policy file");
+	limit = policy_tap_limit(p, c, why, sizeof(why));
+	fprintf(out, "taps %u (%s)\n", limit, why);
+}

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define POLICY_MAX_RULES 256
@@ -81,5 +82,12 @@ int policy_allows(const struct policy *p, const struct policy_caller *c,
 unsigned int policy_tap_limit(const struct policy *p,
 			      const struct policy_caller *c, char *why,
 			      size_t len);
+
+/*
+ * Print to OUT what the policy gives C: one "allow PREFIX (FILE:LINE)"
+ * line for each prefix, then "taps N (WHY)".
+ */
+void policy_describe(const struct policy *p, const struct policy_caller *c,
+		     FILE *out);
 
 #endif

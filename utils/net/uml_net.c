@@ -162,6 +162,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " uml_net 4 add|del DEVICE ADDRESS NETMASK\n"
 	       " uml_net 4 slip up GATEWAY\n"
 	       " uml_net 4 slip down DEVICE\n"
+	       " uml_net --check-policy\n"
 	       " uml_net --help | --version\n"
 	       "\n"
 	       "Set up the host side of User Mode Linux's legacy tuntap and slip\n"
@@ -169,6 +170,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "descriptors; not meant to be run by hand.  ethertap is refused.\n"
 	       "\n"
 	       "Options:\n"
+	       "     --check-policy  check the policy file and print what it\n"
+	       "                     gives the caller\n"
 	       " -h, --help          display this help and exit\n"
 	       " -V, --version       output version information and exit\n"
 	       "\n"
@@ -736,6 +739,33 @@ static int load_policy(const char *override)
 	return 0;
 }
 
+/*
+ * --check-policy: the policy's error, or what it gives the caller (root:
+ * everything); exit 0 if it is good, 2 if not.
+ */
+static void __attribute__((noreturn)) check_policy(const char *override)
+{
+	char err[PATH_MAX + 256];
+	const char *path = override ? override : UML_NET_CONF;
+
+	if (override && getauxval(AT_SECURE) && ruid != 0) {
+		fputs("uml_net: UML_NET_CONF is honoured only for root or when uml_net is not set-uid\n",
+		      stderr);
+		exit(EXIT_USAGE);
+	}
+	if (policy_load(&policy, path, err, sizeof(err))) {
+		fprintf(stderr, "uml_net: policy: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	policy_caller_init(&caller, ruid, rgid);
+	printf("%s: %s\n", path, policy.present ? "good" : "no such file (no policy)");
+	if (ruid == 0)
+		printf("root: not limited by the policy\n");
+	else
+		policy_describe(&policy, &caller, stdout);
+	exit(EXIT_SUCCESS);
+}
+
 /* Whether the policy lets the caller use ADDR; root is not limited. */
 static int check_addr(const char *what, struct in_addr addr)
 {
@@ -1221,6 +1251,9 @@ int main(int argc, char **argv)
 	if (argc == 2 &&
 	    (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
 		print_version();
+
+	if (argc == 2 && !strcmp(argv[1], "--check-policy"))
+		check_policy(env ? override : NULL);
 
 	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
 	describe_argv(argc, argv);
