@@ -9,9 +9,16 @@
  * descriptors are closed, every argument must match a strict grammar,
  * every capability but CAP_NET_ADMIN is dropped before the arguments
  * are even read, the real uid and gid come back as soon as the tun device
- * is open, and the host is changed only through rtnetlink (libmnl) and
- * ioctls -- no shell, no ifconfig, no route.  Every action and every
- * refusal goes to syslog's authpriv facility.
+ * is open, and the host is changed only through rtnetlink (libmnl), ioctls
+ * and the tap's own /proc/sys/net/ipv6/conf entries -- no shell, no
+ * ifconfig, no route.  Every action and every refusal goes to syslog's
+ * authpriv facility.
+ *
+ * What a caller other than root may do is the administrator's policy file
+ * (uml_net.conf(5), policy.c): the addresses it may put on its taps and
+ * route to them, and how many taps it may own.  Without a policy, only a
+ * tap without an address.  Taps come up with IPv6 off, so a guest's
+ * router advertisement cannot give the host a route.
  *
  * The protocol (UML_NET_VERSION 4), argv[1] always the version:
  *   tuntap up [GATE]       create a tap owned by the caller, give it GATE/32
@@ -43,6 +50,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <termios.h>
@@ -55,11 +63,16 @@
 #include <libmnl/libmnl.h>
 
 #include "lib/util.h"
+#include "net/policy.h"
 
 #define UML_NET_VERSION "4"
 
 #ifndef TUN_DEV
 #define TUN_DEV "/dev/net/tun"
+#endif
+
+#ifndef UML_NET_CONF
+#define UML_NET_CONF "/etc/uml_net.conf"
 #endif
 
 #define MAX_ADDRS 256
@@ -92,6 +105,9 @@ static uid_t ruid;
 static gid_t rgid;
 static int refused;		/* the request broke the grammar or a rule */
 static char argv_text[512];	/* the request, printable, for the log */
+static struct policy policy;
+static struct policy_caller caller;
+static char allowed_by[1024];	/* the policy lines that allowed it */
 
 static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 {
@@ -146,6 +162,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " uml_net 4 add|del DEVICE ADDRESS NETMASK\n"
 	       " uml_net 4 slip up GATEWAY\n"
 	       " uml_net 4 slip down DEVICE\n"
+	       " uml_net --check-policy\n"
 	       " uml_net --help | --version\n"
 	       "\n"
 	       "Set up the host side of User Mode Linux's legacy tuntap and slip\n"
@@ -153,10 +170,13 @@ static void __attribute__((noreturn)) usage(void)
 	       "descriptors; not meant to be run by hand.  ethertap is refused.\n"
 	       "\n"
 	       "Options:\n"
+	       "     --check-policy  check the policy file and print what it\n"
+	       "                     gives the caller\n"
 	       " -h, --help          display this help and exit\n"
 	       " -V, --version       output version information and exit\n"
 	       "\n"
-	       "See uml_net(8).\n");
+	       "Policy file: %s\n"
+	       "See uml_net(8) and uml_net.conf(5).\n", UML_NET_CONF);
 	exit(EXIT_SUCCESS);
 }
 
@@ -635,6 +655,148 @@ static int link_get(struct nl *nl, int ifindex, struct link_info *li)
 	return nl_talk(nl, nlh, 0, link_cb, li);
 }
 
+struct tap_count {
+	long long owner;
+	unsigned int n;
+};
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct tap_count *tc = data;
+	struct link_info li = { .tun_type = -1, .owner = -1 };
+
+	link_cb(nlh, &li);
+	if (li.is_tun && li.owner == tc->owner)
+		tc->n++;
+	return MNL_CB_OK;
+}
+
+/* How many tun and tap devices UID owns. */
+static int count_taps(struct nl *nl, uid_t uid, unsigned int *n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_msg(buf, RTM_GETLINK, NLM_F_DUMP);
+	struct ifinfomsg *ifi;
+	struct tap_count tc = { .owner = (long long)uid };
+	int err;
+
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	err = nl_talk(nl, nlh, 1, count_cb, &tc);
+	if (!err)
+		*n = tc.n;
+	return err;
+}
+
+/*
+ * Whether the caller may own one more tap (MADE: the new one is made and
+ * counted already).  Root is not limited.
+ */
+static int check_tap_limit(struct nl *nl, int made)
+{
+	unsigned int n = 0, limit;
+	char why[512];
+	int err;
+
+	if (ruid == 0)
+		return 0;
+	err = count_taps(nl, ruid, &n);
+	if (err)
+		return failed(err, "cannot count the taps of uid %u",
+			      (unsigned int)ruid);
+	if (made && n > 0)
+		n--;
+	limit = policy_tap_limit(&policy, &caller, why, sizeof(why));
+	if (n >= limit)
+		return refuse("%s owns %u tun/tap devices, the limit is %u: %s",
+			      caller.who, n, limit, why);
+	return 0;
+}
+
+/* ---- the policy ---- */
+
+/*
+ * The policy in force: the compiled-in file (configure's sysconfdir), or
+ * OVERRIDE, the environment's UML_NET_CONF saved before the environment
+ * was cleared, when that is allowed: only for root or when uml_net runs
+ * without gaining privilege (not set-uid, no file capabilities), so that
+ * a user never supplies the rules that bind it.
+ */
+static int load_policy(const char *override)
+{
+	const char *path = UML_NET_CONF;
+	char err[PATH_MAX + 256];
+
+	if (override) {
+		if (getauxval(AT_SECURE) && ruid != 0)
+			return refuse("UML_NET_CONF is honoured only for root or when uml_net is not set-uid");
+		path = override;
+	}
+	if (policy_load(&policy, path, err, sizeof(err)))
+		return refuse("policy: %s; every request is refused until it is fixed",
+			      err);
+	policy_caller_init(&caller, ruid, rgid);
+	return 0;
+}
+
+/*
+ * --check-policy: the policy's error, or what it gives the caller (root:
+ * everything); exit 0 if it is good, 2 if not.
+ */
+static void __attribute__((noreturn)) check_policy(const char *override)
+{
+	char err[PATH_MAX + 256];
+	const char *path = override ? override : UML_NET_CONF;
+
+	if (override && getauxval(AT_SECURE) && ruid != 0) {
+		fputs("uml_net: UML_NET_CONF is honoured only for root or when uml_net is not set-uid\n",
+		      stderr);
+		exit(EXIT_USAGE);
+	}
+	if (policy_load(&policy, path, err, sizeof(err))) {
+		fprintf(stderr, "uml_net: policy: %s\n", err);
+		exit(EXIT_USAGE);
+	}
+	policy_caller_init(&caller, ruid, rgid);
+	printf("%s: %s\n", path, policy.present ? "good" : "no such file (no policy)");
+	if (ruid == 0)
+		printf("root: not limited by the policy\n");
+	else
+		policy_describe(&policy, &caller, stdout);
+	exit(EXIT_SUCCESS);
+}
+
+/* Whether the policy lets the caller use ADDR; root is not limited. */
+static int check_addr(const char *what, struct in_addr addr)
+{
+	char why[768];
+	size_t n;
+
+	if (ruid == 0)
+		return 0;
+	if (!policy_allows(&policy, &caller, addr, why, sizeof(why)))
+		return refuse("%s %s is not allowed: %s", what,
+			      inet_ntoa(addr), why);
+	n = strlen(allowed_by);
+	snprintf(allowed_by + n, sizeof(allowed_by) - n, "%s%s %s by %s",
+		 n ? ", " : " (", what, inet_ntoa(addr), why);
+	return 0;
+}
+
+/* The addresses of REQ against the policy, before anything is done. */
+static int check_request(const struct request *req)
+{
+	switch (req->action) {
+	case ACT_TUNTAP_UP:
+	case ACT_SLIP_UP:
+		return req->has_addr ? check_addr("gateway", req->addr) : 0;
+	case ACT_ADD:
+		return check_addr("address", req->addr);
+	default:
+		return 0;
+	}
+}
+
 /* ---- the actions ---- */
 
 static int is_slip(unsigned short type)
@@ -741,8 +903,17 @@ static int do_change(struct nl *nl, const struct request *req)
 			goto out;
 		}
 	}
+	/*
+	 * Proxy entries go only with the route that made them, a route
+	 * through the caller's own device: without one, del touches nothing.
+	 */
 	err = route_change(nl, add, ifindex, req->addr);
-	if (err && !(err == -ESRCH && !add)) {
+	if (err == -ESRCH && !add) {
+		err = refuse("no route %s dev %s: proxy ARP entries are removed only with the route that made them",
+			     inet_ntoa(req->addr), req->dev);
+		goto out;
+	}
+	if (err) {
 		err = failed(err, "route %s to %s", inet_ntoa(req->addr),
 			     req->dev);
 		goto out;
@@ -781,7 +952,49 @@ out:
 	return ret;
 }
 
-/* GATE/32 on IFINDEX, and the link up. */
+/* Write VALUE to /proc/sys/net/ipv6/conf/DEV/KEY. */
+static int ipv6_conf(const char *dev, const char *key, const char *value)
+{
+	char path[96];
+	size_t len = strlen(value);
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", dev, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return failed(-errno, "cannot open %s", path);
+	if (write(fd, value, len) != (ssize_t)len)
+		ret = failed(-errno, "cannot write %s", path);
+	close(fd);
+	return ret;
+}
+
+/*
+ * No IPv6 on DEV, set while it is still down: no router advertisement
+ * (which could give the whole host a default route), no autoconfigured
+ * address, no redirect, no link-local address.  A host without IPv6 has
+ * nothing to turn off.
+ */
+static int ipv6_off(const char *dev)
+{
+	static const char *const keys[] = {
+		"accept_ra", "autoconf", "accept_redirects", "disable_ipv6",
+	};
+	static const char *const values[] = { "0\n", "0\n", "0\n", "1\n" };
+	size_t i;
+	int err;
+
+	if (access("/proc/sys/net/ipv6/conf", F_OK) && errno == ENOENT)
+		return 0;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		err = ipv6_conf(dev, keys[i], values[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* IPv6 off, GATE/32 on IFINDEX, and the link up. */
 static int gateway_up(struct nl *nl, const struct request *req,
 		      const char *dev)
 {
@@ -790,6 +1003,9 @@ static int gateway_up(struct nl *nl, const struct request *req,
 
 	if (ifindex == 0)
 		return failed(-ENODEV, "%s vanished", dev);
+	err = ipv6_off(dev);
+	if (err)
+		return err;
 	if (req->has_addr) {
 		err = addr_add(nl, ifindex, req->addr);
 		if (err)
@@ -952,24 +1168,38 @@ static int run(struct request *req, int *tapfd, char *tapname)
 	struct nl nl = { 0 };
 	int err;
 
+	err = check_request(req);
+	if (err)
+		return err;
 	err = set_caps(1, 1);
 	if (err)
 		return failed(err, "cannot raise CAP_NET_ADMIN");
-	if (req->action == ACT_TUNTAP_UP) {
-		*tapfd = tap_open(tapname);
-		if (*tapfd < 0)
-			return *tapfd;
-	}
-	err = drop_ids();
-	if (err)
-		return failed(err, "cannot return to uid %u",
-			      (unsigned int)ruid);
+	/* Opened with CAP_NET_ADMIN in effect: netlink checks the opener. */
 	err = nl_open(&nl);
 	if (err)
 		return failed(err, "netlink");
+	if (req->action == ACT_TUNTAP_UP) {
+		err = check_tap_limit(&nl, 0);
+		if (err)
+			goto out;
+		*tapfd = tap_open(tapname);
+		if (*tapfd < 0) {
+			err = *tapfd;
+			goto out;
+		}
+	}
+	err = drop_ids();
+	if (err) {
+		err = failed(err, "cannot return to uid %u",
+			     (unsigned int)ruid);
+		goto out;
+	}
 	switch (req->action) {
 	case ACT_TUNTAP_UP:
-		err = gateway_up(&nl, req, tapname);
+		/* Counted again with the new tap: two callers at once. */
+		err = check_tap_limit(&nl, 1);
+		if (!err)
+			err = gateway_up(&nl, req, tapname);
 		break;
 	case ACT_ADD:
 	case ACT_DEL:
@@ -984,6 +1214,7 @@ static int run(struct request *req, int *tapfd, char *tapname)
 	default:
 		err = -EINVAL;
 	}
+out:
 	mnl_socket_close(nl.sock);
 	return err;
 }
@@ -992,10 +1223,16 @@ int main(int argc, char **argv)
 {
 	struct request req = { .action = ACT_NONE };
 	char tapname[IFNAMSIZ] = "";
+	char override[PATH_MAX] = "";
+	const char *env;
 	int tapfd = -1, err;
 
 	ruid = getuid();
 	rgid = getgid();
+	env = getenv("UML_NET_CONF");
+	/* Too long: left empty, which the policy refuses as not absolute. */
+	if (env && strlen(env) < sizeof(override))
+		memcpy(override, env, strlen(env) + 1);
 	if (sanitize_process()) {
 		fputs("uml_net: cannot set up a clean process\n", stderr);
 		return EXIT_FAILURE;
@@ -1015,9 +1252,15 @@ int main(int argc, char **argv)
 	    (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
 		print_version();
 
+	if (argc == 2 && !strcmp(argv[1], "--check-policy"))
+		check_policy(env ? override : NULL);
+
 	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
 	describe_argv(argc, argv);
 	err = parse_request(argc, argv, &req);
+	if (err)
+		goto out;
+	err = load_policy(env ? override : NULL);
 	if (err)
 		goto out;
 	if (!have_net_admin()) {
@@ -1026,9 +1269,9 @@ int main(int argc, char **argv)
 	}
 	err = run(&req, &tapfd, tapname);
 	if (!err)
-		syslog(LOG_AUTHPRIV | LOG_NOTICE, "done for uid %u: %s%s%s",
+		syslog(LOG_AUTHPRIV | LOG_NOTICE, "done for uid %u: %s%s%s%s%s",
 		       (unsigned int)ruid, argv_text, tapname[0] ? ": " : "",
-		       tapname);
+		       tapname, allowed_by, allowed_by[0] ? ")" : "");
 out:
 	send_reply(req.action, err ? -1 : tapfd, tapname);
 	if (tapfd >= 0)
