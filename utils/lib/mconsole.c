@@ -6,15 +6,18 @@
  * This file is part of user-mode-linux.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "mconsole.h"
+#include "xio.h"
 
 int mc_resolve(const char *arg, const char *uml_dir, char *out, size_t outlen,
 	       const char **why)
@@ -87,6 +90,59 @@ fail:
 	return ret;
 }
 
+int mc_connect_at(int dfd, const char *leaf)
+{
+	char name[64];
+	int pfd, ret;
+
+	pfd = xsocket_at(dfd, leaf, name, sizeof(name));
+	if (pfd < 0)
+		return pfd;
+	ret = mc_connect(name);
+	close(pfd);
+	return ret;
+}
+
+long long mc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+long long mc_deadline(int timeout_ms)
+{
+	return timeout_ms < 0 ? -1 : mc_now_ms() + timeout_ms;
+}
+
+/* What is left of DEADLINE, as a poll() timeout. */
+static int ms_left(long long deadline)
+{
+	long long left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - mc_now_ms();
+	if (left <= 0)
+		return 0;
+	return left > 1000000 ? 1000000 : (int)left;
+}
+
+/* Wait for EVENTS on FD until DEADLINE: 0, -ETIMEDOUT or -errno. */
+static int wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int r;
+
+	do {
+		r = poll(&pfd, 1, ms_left(deadline));
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == 0 ? -ETIMEDOUT : 0;
+}
+
 static void put32(unsigned char *p, uint32_t v)
 {
 	memcpy(p, &v, 4);
@@ -102,9 +158,15 @@ static uint32_t get32(const unsigned char *p)
 
 int mc_send(int fd, const char *command)
 {
+	return mc_send_until(fd, command, -1);
+}
+
+int mc_send_until(int fd, const char *command, long long deadline)
+{
 	unsigned char buf[MC_HDR_LEN + MC_MAX_DATA];
 	size_t len = strlen(command);
 	ssize_t n;
+	int ret;
 
 	if (len >= MC_MAX_DATA)
 		return -EMSGSIZE;
@@ -112,12 +174,20 @@ int mc_send(int fd, const char *command)
 	put32(buf + 4, MC_VERSION);
 	put32(buf + 8, (uint32_t)len);
 	memcpy(buf + MC_HDR_LEN, command, len);
-	do {
-		n = send(fd, buf, MC_HDR_LEN + len, 0);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return 0;
+	for (;;) {
+		n = send(fd, buf, MC_HDR_LEN + len, MSG_DONTWAIT);
+		if (n >= 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		/* A datagram socket polls writable once the peer's queue
+		 * has room. */
+		ret = wait_fd(fd, POLLOUT, deadline);
+		if (ret)
+			return ret;
+	}
 }
 
 #define MC_NOTIFY_HDR_LEN 16	/* magic, version, type, len */
@@ -218,25 +288,27 @@ int mc_parse_notify(const void *buf, size_t n, struct mc_packet *p,
 
 int mc_recv_reply(int fd, struct mc_packet *p, int timeout_ms)
 {
+	return mc_recv_reply_until(fd, p, mc_deadline(timeout_ms));
+}
+
+int mc_recv_reply_until(int fd, struct mc_packet *p, long long deadline)
+{
 	/* Larger than any valid packet, so an oversized one is seen. */
 	unsigned char buf[MC_HDR_LEN + MC_MAX_DATA + 64];
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	const char *why;
 	ssize_t n;
 	int r;
 
-	do {
-		r = poll(&pfd, 1, timeout_ms);
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return -errno;
-	if (r == 0)
-		return -ETIMEDOUT;
-	do {
-		n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
+	for (;;) {
+		r = wait_fd(fd, POLLIN, deadline);
+		if (r)
+			return r;
+		n = recv(fd, buf, sizeof(buf), MSG_TRUNC | MSG_DONTWAIT);
+		if (n >= 0)
+			break;
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+	}
 	if ((size_t)n > sizeof(buf))
 		n = (ssize_t)sizeof(buf);
 	return mc_parse_reply(buf, (size_t)n, p, &why);

@@ -46,12 +46,29 @@ int mc_resolve(const char *arg, const char *uml_dir, char *out, size_t outlen,
  * to PATH.  Returns the fd or -errno. */
 int mc_connect(const char *path);
 
-/* Send COMMAND as one request.  -EMSGSIZE when it is 512 bytes or more. */
-int mc_send(int fd, const char *command);
+/* The same for the socket file LEAF in the directory DFD, which may
+ * belong to someone else: LEAF is not followed if it is a symlink and must
+ * be a socket (-ENOTSOCK), and the socket connected to is the one checked
+ * (through /proc/self/fd).  Returns the fd or -errno. */
+int mc_connect_at(int dfd, const char *leaf);
 
-/* Wait up to TIMEOUT_MS (< 0: forever) for one reply packet; returns 0,
- * -ETIMEDOUT, -EPROTO (malformed or oversized packet) or -errno. */
+/* CLOCK_MONOTONIC in milliseconds, and the deadline TIMEOUT_MS from now
+ * (-1, forever, for TIMEOUT_MS < 0). */
+long long mc_now_ms(void);
+long long mc_deadline(int timeout_ms);
+
+/* Send COMMAND as one request.  -EMSGSIZE when it is 512 bytes or more.
+ * mc_send() waits as long as the peer's queue is full; mc_send_until()
+ * waits until DEADLINE (from mc_deadline()) and then fails with
+ * -ETIMEDOUT: a guest that does not drain its socket cannot hang it. */
+int mc_send(int fd, const char *command);
+int mc_send_until(int fd, const char *command, long long deadline);
+
+/* Wait up to TIMEOUT_MS (< 0: forever) for one reply packet, or until
+ * DEADLINE; return 0, -ETIMEDOUT, -EPROTO (malformed or oversized
+ * packet) or -errno. */
 int mc_recv_reply(int fd, struct mc_packet *p, int timeout_ms);
+int mc_recv_reply_until(int fd, struct mc_packet *p, long long deadline);
 
 /* Parse a reply or a notification datagram of N bytes.  Returns 0 or
  * -EPROTO with *why set. */

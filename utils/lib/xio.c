@@ -21,6 +21,28 @@
 
 #define XIO_BUF	(1U << 20)
 
+int xsocket_at(int dfd, const char *leaf, char *name, size_t len)
+{
+	struct stat st;
+	int fd, n;
+
+	fd = openat(dfd, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	n = snprintf(name, len, "/proc/self/fd/%d", fd);
+	if (!S_ISSOCK(st.st_mode) || st.st_nlink != 1 || n < 0 ||
+	    (size_t)n >= len) {
+		close(fd);
+		return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : -ENOTSOCK;
+	}
+	return fd;
+}
+
 ssize_t xpread(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;

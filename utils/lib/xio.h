@@ -19,6 +19,14 @@ ssize_t xpread(int fd, void *buf, size_t len, uint64_t off);
 ssize_t xpwrite(int fd, const void *buf, size_t len, uint64_t off);
 ssize_t xwrite(int fd, const void *buf, size_t len);
 
+/* The unix socket LEAF in the directory DFD, which may belong to someone
+ * else, for connect() or bind() by name without a race: LEAF is opened
+ * with O_PATH|O_NOFOLLOW and must be a socket with one link, and its
+ * /proc/self/fd/N name (which resolves to that very inode) is written
+ * to NAME (at least 32 bytes).  Returns the O_PATH fd, to be closed after
+ * the connect, or -errno (-ENOTSOCK for anything else, a symlink too). */
+int xsocket_at(int dfd, const char *leaf, char *name, size_t len);
+
 /* Copy LEN bytes from IN at IN_OFF to OUT at OUT_OFF, with
  * copy_file_range when it works, pread/pwrite otherwise.  Returns 0 or
  * -errno (-ENODATA when IN ends early). */

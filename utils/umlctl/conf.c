@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/capability.h>
+#include <sys/wait.h>
 #include <linux/magic.h>
 
 #include <libfdt.h>
@@ -31,6 +33,9 @@
 #include "lib/cow.h"
 #include "umlctl.h"
 
+#ifndef UMLCTL_USER
+#define UMLCTL_USER "uml"
+#endif
 #ifndef UMLCTL_KERNEL
 #define UMLCTL_KERNEL "/usr/bin/linux"
 #endif
@@ -72,8 +77,67 @@ problem(struct uc_conf *c, const struct ent *e, const char *key,
 	c->errors++;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-add_arg(struct uc_conf *c, const char *fmt, ...)
+/* A byte the kernel's command line parser splits on or treats
+ * specially: its isspace() (9-13, 32 and 160 in lib/ctype.c), the double
+ * quote next_arg() pairs, and the other control characters. */
+static int cmdline_special(unsigned char ch)
+{
+	return ch <= 0x20 || ch == 0x7f || ch == 0xa0 || ch == '"' || ch == '\'';
+}
+
+/* Whether the final argument S goes onto the kernel's command line as
+ * one switch; else a problem for KEY of E. */
+static int one_switch(struct uc_conf *c, const struct ent *e, const char *key,
+		      const char *s)
+{
+	char shown[256];
+	const char *p, *q;
+	size_t n = 0;
+
+	for (p = s; *p && !cmdline_special((unsigned char)*p); p++)
+		;
+	if (!*p)
+		return 1;
+	/* Shown with its control characters escaped. */
+	for (q = s; *q && n + 5 < sizeof(shown); q++) {
+		unsigned char ch = *q;
+
+		if (ch < 0x20 || ch >= 0x7f)
+			n += snprintf(shown + n, sizeof(shown) - n, "\\x%02x", ch);
+		else
+			shown[n++] = ch;
+	}
+	shown[n] = '\0';
+	problem(c, e, key, "the kernel would not read '%s' as one switch: it has %s 0x%02x",
+		shown, *p == '"' || *p == '\'' ? "the quote" : "the blank or control character",
+		(unsigned char)*p);
+	return 0;
+}
+
+/* Whether the value of the final switch S (after its '=') holds exactly
+ * FIELDS fields separated by bytes of SEPS, as the kernel splits it. */
+static int fields_ok(struct uc_conf *c, const struct ent *e, const char *key,
+		     const char *s, const char *seps, int fields)
+{
+	const char *v = strchr(s, '=');
+	int n = 1;
+
+	for (v = v ? v + 1 : s; *v; v++)
+		if (strchr(seps, *v))
+			n++;
+	if (n == fields)
+		return 1;
+	problem(c, e, key, "the kernel would split '%s' at '%s' into %d fields, not %d: a path may not contain %s",
+		s, seps, n, fields, seps[1] ? "',' or ':'" : "','");
+	return 0;
+}
+
+/* Compose one kernel argument for KEY (from the line of E) and append it
+ * when the kernel will read it as one switch.  Returns it, or NULL after
+ * a problem. */
+static char * __attribute__((format(printf, 4, 5)))
+add_arg(struct uc_conf *c, const struct ent *e, const char *key,
+	const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -86,10 +150,16 @@ add_arg(struct uc_conf *c, const char *fmt, ...)
 		fprintf(stderr, "%s: too many kernel arguments\n", c->file);
 		free(s);
 		c->errors++;
-		return;
+		return NULL;
+	}
+	/* argv[0] is the file the kernel runs from, not a switch. */
+	if (c->argc && !one_switch(c, e, key, s)) {
+		free(s);
+		return NULL;
 	}
 	c->argv[c->argc++] = s;
 	c->argv[c->argc] = NULL;
+	return s;
 }
 
 int uc_valid_name(const char *name)
@@ -113,6 +183,58 @@ int uc_guest_path(const char *name, const char *leaf, char *out)
 	else
 		n = snprintf(out, PATH_MAX, "%s/%s", uc_paths.run_dir, name);
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+int uc_guest_dir(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (uc_guest_path(name, NULL, path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int uc_umid_dir(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int uc_open_at(int dfd, const char *leaf, int flags, mode_t mode)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = openat(dfd, leaf, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+	} else if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		ret = -EINVAL;
+	} else {
+		return fd;
+	}
+	close(fd);
+	return ret;
+}
+
+void uc_mark_stopping(int dfd)
+{
+	int fd;
+
+	unlinkat(dfd, "linux", 0);
+	fd = uc_open_at(dfd, "stopping", O_WRONLY | O_CREAT, 0644);
+	if (fd < 0) {
+		/* Something planted under the name: a link, a FIFO... */
+		unlinkat(dfd, "stopping", 0);
+		fd = uc_open_at(dfd, "stopping", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	}
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -281,10 +403,38 @@ static int plain_path(struct uc_conf *c, const struct ent *e, const char *key,
 	return 1;
 }
 
+/* access(PATH, MODE) as the user the guest runs as: 0 or -errno.  For
+ * another user than ours, a child takes that user's identity (groups
+ * included) and asks the kernel, so that every directory on the way,
+ * ACLs and mount flags count as they will for the guest. */
+static int user_access(const struct uc_conf *c, const char *path, int mode)
+{
+	pid_t pid;
+	int st;
+
+	if (!c->as_other)
+		return access(path, mode) < 0 ? -errno : 0;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (initgroups(c->user, c->gid) < 0 || setgid(c->gid) < 0 ||
+		    setuid(c->uid) < 0)
+			_exit(EPERM);
+		_exit(access(path, mode) < 0 ? (errno & 0xff) : 0);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(st))
+		return -EPERM;
+	return -WEXITSTATUS(st);
+}
+
 static int check_access(struct uc_conf *c, const struct ent *e,
 			const char *key, const char *path, int mode)
 {
 	struct stat st;
+	int ret;
 
 	if (stat(path, &st) < 0) {
 		problem(c, e, key, "%s: %s", path, strerror(errno));
@@ -294,10 +444,12 @@ static int check_access(struct uc_conf *c, const struct ent *e,
 		problem(c, e, key, "%s: not a regular file or block device", path);
 		return 0;
 	}
-	if (access(path, mode) < 0) {
-		problem(c, e, key, "%s: cannot open it for %s: %s", path,
+	ret = user_access(c, path, mode);
+	if (ret) {
+		problem(c, e, key, "%s: %s cannot open it for %s: %s%s", path,
+			c->user ? c->user : "this user",
 			mode & W_OK ? "reading and writing" : "reading",
-			strerror(errno));
+			strerror(-ret), c->user ? " (see umlctl(8), \"users\")" : "");
 		return 0;
 	}
 	return 1;
@@ -359,7 +511,7 @@ static void do_disks(struct uc_conf *c, struct raw *r)
 
 	for (i = 0; i < UC_MAX_DISKS; i++) {
 		struct ent *d = &r->disk[i], *w = &r->cow[i];
-		char *path, *flag;
+		char *path, *flag, *a;
 		int ro = 0;
 
 		snprintf(key, sizeof(key), "disk%d", i);
@@ -394,21 +546,25 @@ static void do_disks(struct uc_conf *c, struct raw *r)
 
 				if (dir && (slash = strrchr(dir, '/')))
 					*(slash == dir ? slash + 1 : slash) = '\0';
-				if (!dir || access(dir, W_OK) < 0)
+				if (!dir || user_access(c, dir, W_OK | X_OK))
 					problem(c, w, ckey, "%s does not exist and its directory is not writable",
 						w->val);
 				free(dir);
 			}
-			add_arg(c, "ubd%d=%s,%s", i, w->val, path);
+			a = add_arg(c, w, ckey, "ubd%d=%s,%s", i, w->val, path);
+			if (a)
+				fields_ok(c, w, ckey, a, ",:", 2);
 		} else {
 			check_access(c, d, key, path, ro ? R_OK : R_OK | W_OK);
-			add_arg(c, "ubd%d%s=%s", i, ro ? "r" : "", path);
+			a = add_arg(c, d, key, "ubd%d%s=%s", i, ro ? "r" : "", path);
+			if (a)
+				fields_ok(c, d, key, a, ",:", 1);
 		}
 	}
 	if (r->root.val)
-		add_arg(c, "root=%s", r->root.val);
+		add_arg(c, &r->root, "root", "root=%s", r->root.val);
 	else if (r->disk[0].val)
-		add_arg(c, "root=/dev/ubda");
+		add_arg(c, &r->root, "root", "root=/dev/ubda");
 }
 
 static int have_cap(cap_value_t cap)
@@ -487,7 +643,7 @@ static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 		problem(c, e, key, "%s is not a socket (is uml_switch running?)", opts);
 		return;
 	}
-	add_arg(c, "eth%d=daemon,,unix,%s", n, opts);
+	add_arg(c, e, key, "eth%d=daemon,,unix,%s", n, opts);
 }
 
 /* Whether IFNAME is a persistent tun/tap device owned by UID: the kernel
@@ -559,7 +715,7 @@ static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 	if (!strcmp(transport, "raw") || !strcmp(transport, "hybrid") ||
 	    !strcmp(transport, "gre") || (!strcmp(transport, "l2tpv3") && !udp))
 		need_cap(c, e, key, CAP_NET_RAW, transport);
-	add_arg(c, "vec%d:transport=%s%s%s", n, transport, opts && *opts ? "," : "",
+	add_arg(c, e, key, "vec%d:transport=%s%s%s", n, transport, opts && *opts ? "," : "",
 		opts ? opts : "");
 out:
 	free(copy);
@@ -622,37 +778,60 @@ static int valid_chan(const char *spec)
 	return ok && parts >= 1 && parts <= 2 && spec[strlen(spec) - 1] != ',';
 }
 
+/* A port: channel listens on every host interface (the kernel's
+ * port_user.c binds INADDR_ANY): anyone who reaches the host reaches the
+ * guest's console.  umlctl refuses it; `umlctl console` and pts channels
+ * stay on the host. */
+static int has_port(const char *spec)
+{
+	const char *p = spec;
+
+	while (p) {
+		if (!strncmp(p, "port", 4) && (p[4] == ':' || p[4] == ',' || !p[4]))
+			return 1;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static void check_chan(struct uc_conf *c, const struct ent *e, const char *key)
+{
+	if (!valid_chan(e->val))
+		problem(c, e, key, "'%s' is not a console channel (null, pts, pty:DEV, tty:DEV, xterm, fd:N)",
+			e->val);
+	else if (has_port(e->val))
+		problem(c, e, key, "'%s': a port channel listens on every host interface; use pts or umlctl console",
+			e->val);
+}
+
 static void do_consoles(struct uc_conf *c, struct raw *r)
 {
 	char key[16];
 	int i;
 
 	/* con0 is umlctl's: the journal and `umlctl console`. */
-	add_arg(c, "con0=fd:3");
-	if (r->con.val && !valid_chan(r->con.val))
-		problem(c, &r->con, "con", "'%s' is not a console channel (null, port:N, pts, pty:DEV, tty:DEV, xterm, fd:N)",
-			r->con.val);
-	add_arg(c, "con=%s", r->con.val ? r->con.val : "null");
+	add_arg(c, NULL, "con0", "con0=fd:3");
+	if (r->con.val)
+		check_chan(c, &r->con, "con");
+	add_arg(c, &r->con, "con", "con=%s", r->con.val ? r->con.val : "null");
 	for (i = 1; i < MAX_CONS; i++) {
 		if (!r->conn[i].val)
 			continue;
 		snprintf(key, sizeof(key), "con%d", i);
-		if (!valid_chan(r->conn[i].val))
-			problem(c, &r->conn[i], key, "'%s' is not a console channel",
-				r->conn[i].val);
-		add_arg(c, "con%d=%s", i, r->conn[i].val);
+		check_chan(c, &r->conn[i], key);
+		add_arg(c, &r->conn[i], key, "con%d=%s", i, r->conn[i].val);
 	}
-	if (r->ssl.val && !valid_chan(r->ssl.val))
-		problem(c, &r->ssl, "ssl", "'%s' is not a console channel", r->ssl.val);
-	add_arg(c, "ssl=%s", r->ssl.val ? r->ssl.val : "null");
+	if (r->ssl.val)
+		check_chan(c, &r->ssl, "ssl");
+	add_arg(c, &r->ssl, "ssl", "ssl=%s", r->ssl.val ? r->ssl.val : "null");
 	for (i = 0; i < MAX_CONS; i++) {
 		if (!r->ssln[i].val)
 			continue;
 		snprintf(key, sizeof(key), "ssl%d", i);
-		if (!valid_chan(r->ssln[i].val))
-			problem(c, &r->ssln[i], key, "'%s' is not a console channel",
-				r->ssln[i].val);
-		add_arg(c, "ssl%d=%s", i, r->ssln[i].val);
+		check_chan(c, &r->ssln[i], key);
+		add_arg(c, &r->ssln[i], key, "ssl%d=%s", i, r->ssln[i].val);
 	}
 }
 
@@ -660,7 +839,7 @@ static void do_consoles(struct uc_conf *c, struct raw *r)
  * directory, so that a guest never mounts the host's root. */
 static void do_hostfs(struct uc_conf *c, struct raw *r)
 {
-	char real[PATH_MAX], empty[PATH_MAX];
+	char real[PATH_MAX], empty[PATH_MAX], *a;
 	struct ent *e = &r->hostfs;
 	struct stat st;
 
@@ -668,7 +847,7 @@ static void do_hostfs(struct uc_conf *c, struct raw *r)
 		if (uc_guest_path(c->name, "nohostfs", empty))
 			problem(c, NULL, "hostfs", "run directory path too long");
 		else
-			add_arg(c, "hostfs=%s", empty);
+			add_arg(c, e, "hostfs", "hostfs=%s", empty);
 		return;
 	}
 	if (!plain_path(c, e, "hostfs", e->val))
@@ -686,11 +865,14 @@ static void do_hostfs(struct uc_conf *c, struct raw *r)
 		problem(c, e, "hostfs", "%s is not a directory", e->val);
 		return;
 	}
-	if (access(real, R_OK | X_OK) < 0) {
-		problem(c, e, "hostfs", "%s: %s", e->val, strerror(errno));
+	if (user_access(c, real, R_OK | X_OK)) {
+		problem(c, e, "hostfs", "%s: %s cannot read it", e->val,
+			c->user ? c->user : "this user");
 		return;
 	}
-	add_arg(c, "hostfs=%s", real);
+	a = add_arg(c, e, "hostfs", "hostfs=%s", real);
+	if (a)
+		fields_ok(c, e, "hostfs", a, ",", 1);
 }
 
 static void do_dtb(struct uc_conf *c, const struct ent *e)
@@ -725,7 +907,7 @@ static void do_dtb(struct uc_conf *c, const struct ent *e)
 			e->val, fdt_strerror(ret));
 		goto out;
 	}
-	add_arg(c, "dtb=%s", e->val);
+	add_arg(c, e, "dtb", "dtb=%s", e->val);
 out:
 	free(buf);
 	close(fd);
@@ -744,7 +926,7 @@ static void do_mem(struct uc_conf *c, const struct ent *e)
 		problem(c, e, "mem", "'%s' is not a size (a number, then K, M or G)", v);
 		return;
 	}
-	add_arg(c, "mem=%s", v);
+	add_arg(c, e, "mem", "mem=%s", v);
 }
 
 static void do_time_travel(struct uc_conf *c, const struct ent *e)
@@ -752,11 +934,11 @@ static void do_time_travel(struct uc_conf *c, const struct ent *e)
 	if (!e->val || !strcmp(e->val, "no"))
 		return;
 	if (!strcmp(e->val, "basic"))
-		add_arg(c, "time-travel");
+		add_arg(c, e, "time-travel", "time-travel");
 	else if (!strcmp(e->val, "inf-cpu"))
-		add_arg(c, "time-travel=inf-cpu");
+		add_arg(c, e, "time-travel", "time-travel=inf-cpu");
 	else if (!strncmp(e->val, "ext:", 4) && e->val[4] && !strpbrk(e->val, " \t"))
-		add_arg(c, "time-travel=%s", e->val);
+		add_arg(c, e, "time-travel", "time-travel=%s", e->val);
 	else
 		problem(c, e, "time-travel", "'%s' is not no, basic, inf-cpu or ext:ID:SOCKET",
 			e->val);
@@ -807,7 +989,7 @@ static void do_args(struct uc_conf *c, struct raw *r)
 				problem(c, &r->args[i], "args", "'%s' has a quote", w);
 				continue;
 			}
-			add_arg(c, "%s", w);
+			add_arg(c, &r->args[i], "args", "%s", w);
 		}
 	}
 }
@@ -825,37 +1007,57 @@ static void do_kernel(struct uc_conf *c, struct raw *r)
 		problem(c, e, "kernel", "'%s' is not an absolute path", k);
 	else if (stat(k, &st) < 0)
 		problem(c, e, "kernel", "%s: %s", k, strerror(errno));
-	else if (!S_ISREG(st.st_mode) || access(k, X_OK) < 0)
+	else if (!S_ISREG(st.st_mode) || user_access(c, k, X_OK))
 		problem(c, e, "kernel", "%s is not an executable file", k);
 }
 
+/* The user a guest runs as.  umlctl not run by root runs it as itself.
+ * Run by root: the user named by `user =` (root itself only when named),
+ * else uml-NAME, the guest's own account, when it exists, else the
+ * package's account (shared by every guest that has no account of its
+ * own: start says so). */
 static void do_user(struct uc_conf *c, const struct ent *e)
 {
+	char own[UC_NAME_MAX + 8];
+	const char *want = e->val;
 	struct passwd *pw;
 
-	c->uid = getuid();
-	c->gid = getgid();
-	if (!e->val)
+	c->uid = geteuid();
+	c->gid = getegid();
+	if (!want && geteuid() != 0)
 		return;
-	pw = getpwnam(e->val);
+	if (!want) {
+		snprintf(own, sizeof(own), "uml-%s", c->name);
+		want = getpwnam(own) ? own : UMLCTL_USER;
+		c->shared_user = want != own;
+	}
+	pw = getpwnam(want);
 	if (!pw) {
-		problem(c, e, "user", "no such user '%s'", e->val);
+		if (e->val)
+			problem(c, e, "user", "no such user '%s'", want);
+		else
+			problem(c, e, "user", "no such user 'uml-%s' nor '%s': create one (adduser --system --group uml-%s) or set user =",
+				c->name, want, c->name);
+		return;
+	}
+	if (pw->pw_uid == 0 && !e->val) {
+		problem(c, e, "user", "the account '%s' is root; a guest runs as root only with user = root",
+			want);
 		return;
 	}
 	if (pw->pw_uid == geteuid())
 		return;
 	if (geteuid() != 0) {
 		problem(c, e, "user", "umlctl runs as uid %u and cannot become '%s'; run it as root or as %s",
-			(unsigned)geteuid(), e->val, e->val);
-		return;
-	}
-	if (pw->pw_uid == 0) {
-		problem(c, e, "user", "refusing to run a guest as root");
+			(unsigned)geteuid(), want, want);
 		return;
 	}
 	c->uid = pw->pw_uid;
 	c->gid = pw->pw_gid;
-	c->user = strdup(e->val);
+	c->user = strdup(want);
+	c->as_other = 1;
+	if (!c->user)
+		c->errors++;
 }
 
 /* FNV-1a over NAME: the same guest always lands on the same CPU, and
@@ -915,7 +1117,7 @@ static void do_tmpdir(struct uc_conf *c, const struct ent *e)
 
 	if (!e->val || !strcmp(e->val, "auto")) {
 		if (statfs("/dev/shm", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC &&
-		    access("/dev/shm", W_OK | X_OK) == 0)
+		    user_access(c, "/dev/shm", W_OK | X_OK) == 0)
 			c->tmpdir = strdup("/dev/shm");
 		return;
 	}
@@ -924,7 +1126,7 @@ static void do_tmpdir(struct uc_conf *c, const struct ent *e)
 	if (!plain_path(c, e, "tmpdir", e->val))
 		return;
 	if (stat(e->val, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    access(e->val, W_OK | X_OK) < 0) {
+	    user_access(c, e->val, W_OK | X_OK)) {
 		problem(c, e, "tmpdir", "%s is not a directory this user can write", e->val);
 		return;
 	}
@@ -935,22 +1137,23 @@ static void build(struct uc_conf *c, struct raw *r)
 {
 	char path[PATH_MAX];
 
-	do_kernel(c, r);
+	/* The user first: the checks that follow are made as that user. */
 	do_user(c, &r->user);
+	do_kernel(c, r);
 	/* argv[0]: a link to the kernel in the run directory (see
 	 * umlctl(8): a reboot while a stop is pending ends the guest). */
 	if (uc_guest_path(c->name, "linux", path))
 		problem(c, NULL, "name", "run directory path too long");
-	add_arg(c, "%s", path);
-	add_arg(c, "umid=%s", c->name);
+	add_arg(c, NULL, "name", "%s", path);
+	add_arg(c, NULL, "name", "umid=%s", c->name);
 	uc_guest_path(c->name, NULL, path);
-	add_arg(c, "uml_dir=%s", path);
+	add_arg(c, NULL, "run directory", "uml_dir=%s", path);
 	do_mem(c, &r->mem);
 	if (yes_no(c, &r->seccomp, "seccomp")) {
 		if (!kernel_has(c->kernel, "seccomp="))
 			problem(c, &r->seccomp, "seccomp", "%s has no seccomp mode (Linux 6.16 and later have it)",
 				c->kernel);
-		add_arg(c, "seccomp=on");
+		add_arg(c, &r->seccomp, "seccomp", "seccomp=on");
 	}
 	do_time_travel(c, &r->tt);
 	if (r->dtb.val)

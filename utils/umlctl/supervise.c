@@ -10,7 +10,14 @@
  *   console   stream socket `umlctl console` connects to
  *   stopping  present once a stop was asked for
  *   nohostfs  empty directory given as hostfs= when no share is set
+ *             (root's and read-only when umlctl runs as root)
  *   NAME/     the kernel's own umid directory (pid, mconsole)
+ *
+ * RUN/NAME belongs to the guest's user (the kernel makes its umid
+ * directory there), so a root umlctl treats everything in it as planted:
+ * it works through the directory's fd with *at() calls that follow no
+ * symlink, opens nothing that could block (a FIFO), and changes owner and
+ * mode only of what it opened and checked (fchown, fchmod).
  *
  * This file is part of user-mode-linux.
  */
@@ -38,10 +45,12 @@
 
 #define MAX_CLIENTS	4
 #define HALT_GRACE_MS	10000
+#define MC_STEP_MS	250	/* the relay loop waits no longer for mconsole */
 #define PANIC_MARK	"Kernel panic - not syncing"
 
 struct sup {
 	struct uc_conf *c;
+	int dfd;		/* RUN/NAME */
 	pid_t pid;		/* the kernel */
 	int status;		/* its wait status, once reaped */
 	int reaped;
@@ -66,19 +75,28 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Take the guest's lock, or say who holds it. */
-static int take_lock(const char *name)
+/* Take the guest's lock in DFD, or say who holds it.  A lock file we did
+ * not make (not ours, not a regular file with one link: planted) is
+ * removed and made again. */
+static int take_lock(int dfd, const char *name)
 {
-	char path[PATH_MAX], pid[32];
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct stat st;
+	char pid[32];
 	int fd, n;
 
-	if (uc_guest_path(name, "lock", path))
-		return -ENAMETOOLONG;
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	fd = uc_open_at(dfd, "lock", O_RDWR | O_CREAT, 0644);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != geteuid())) {
+		close(fd);
+		fd = -EPERM;
+	}
 	if (fd < 0) {
-		fprintf(stderr, "umlctl: %s: %s\n", path, strerror(errno));
-		return -errno;
+		unlinkat(dfd, "lock", 0);
+		fd = uc_open_at(dfd, "lock", O_RDWR | O_CREAT | O_EXCL, 0644);
+	}
+	if (fd < 0) {
+		fprintf(stderr, "umlctl: %s: lock: %s\n", name, strerror(-fd));
+		return fd;
 	}
 	if (fcntl(fd, F_SETLK, &fl) < 0) {
 		fprintf(stderr, "umlctl: %s: already running (umlctl pid %d)\n",
@@ -88,50 +106,78 @@ static int take_lock(const char *name)
 	}
 	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) < 0 || xpwrite(fd, pid, n, 0) != n) {
-		fprintf(stderr, "umlctl: %s: cannot write it\n", path);
+		fprintf(stderr, "umlctl: %s: cannot write its lock\n", name);
 		close(fd);
 		return -EIO;
 	}
 	return fd;
 }
 
-static int make_dir(const char *path, mode_t mode, const struct uc_conf *c)
+/* Directory LEAF in DFD (created with MODE if missing), opened without
+ * following a symlink, and given to UID:GID with MODE through its fd.
+ * Returns the fd or -errno. */
+static int own_dir_at(int dfd, const char *leaf, mode_t mode, uid_t uid,
+		      gid_t gid, const char *what)
 {
-	if (mkdir(path, mode) < 0 && errno != EEXIST) {
-		fprintf(stderr, "umlctl: cannot create %s: %s\n", path, strerror(errno));
-		return -errno;
+	struct stat st;
+	int fd, ret;
+
+	if (mkdirat(dfd, leaf, mode) < 0 && errno != EEXIST) {
+		ret = -errno;
+		goto fail;
 	}
-	if (c && c->user && chown(path, c->uid, c->gid) < 0) {
-		fprintf(stderr, "umlctl: cannot give %s to %s: %s\n", path, c->user,
-			strerror(errno));
-		return -errno;
+	fd = openat(dfd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto fail;
 	}
-	return 0;
+	if (fstat(fd, &st) < 0 || fchown(fd, uid, gid) < 0 ||
+	    fchmod(fd, mode) < 0) {
+		ret = -errno;
+		close(fd);
+		goto fail;
+	}
+	return fd;
+fail:
+	fprintf(stderr, "umlctl: %s: %s\n", what, strerror(-ret));
+	return ret;
 }
 
-static int listen_console(const char *name, const struct uc_conf *c)
+/* The console socket RUN/NAME/console: bound through the directory's fd
+ * (/proc/self/fd/N/console), created 0600 (umask), then given to the
+ * guest's user through an O_PATH fd of the very socket, checked. */
+static int listen_console(int dfd, const struct uc_conf *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char path[PATH_MAX];
-	int fd;
+	char name[64];
+	mode_t old;
+	int fd, pfd = -1, ret;
 
-	if (uc_guest_path(name, "console", path) || strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "umlctl: %s: console socket path too long\n", name);
-		return -ENAMETOOLONG;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/console", dfd);
+	unlinkat(dfd, "console", 0);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		goto fail;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, 0600) < 0 || listen(fd, 4) < 0)
+	old = umask(0177);
+	ret = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (ret < 0 || listen(fd, 4) < 0)
 		goto fail;
-	if (c->user && chown(path, c->uid, c->gid) < 0)
-		goto fail;
+	if (c->as_other) {
+		pfd = xsocket_at(dfd, "console", name, sizeof(name));
+		if (pfd < 0) {
+			errno = -pfd;
+			goto fail;
+		}
+		if (fchownat(pfd, "", c->uid, c->gid, AT_EMPTY_PATH) < 0)
+			goto fail;
+		close(pfd);
+	}
 	return fd;
 fail:
-	fprintf(stderr, "umlctl: %s: %s\n", path, strerror(errno));
+	fprintf(stderr, "umlctl: %s: console socket: %s\n", c->name, strerror(errno));
+	if (pfd >= 0)
+		close(pfd);
 	if (fd >= 0)
 		close(fd);
 	return -1;
@@ -152,7 +198,7 @@ static int drop_to_user(const struct uc_conf *c)
 	if (c->need_net_raw)
 		keep[n++] = CAP_NET_RAW;
 
-	if (c->user) {
+	if (c->as_other) {
 		if (prctl(PR_SET_KEEPCAPS, 1) < 0 ||
 		    initgroups(c->user, c->gid) < 0 || setgid(c->gid) < 0 ||
 		    setuid(c->uid) < 0)
@@ -182,9 +228,9 @@ static int drop_to_user(const struct uc_conf *c)
 	return 0;
 }
 
-static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c, int fd)
+static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c,
+						      int dfd, int fd)
 {
-	char dir[PATH_MAX];
 	sigset_t none;
 	cpu_set_t set;
 	int null;
@@ -192,7 +238,8 @@ static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c, int fd
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	if (dup2(fd, 3) < 0)
+	/* Core files, if any, land in the run directory. */
+	if (fchdir(dfd) < 0 || dup2(fd, 3) < 0)
 		goto fail;
 	null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0)
@@ -206,9 +253,7 @@ static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c, int fd
 	}
 	if (c->tmpdir && setenv("TMPDIR", c->tmpdir, 1) < 0)
 		goto fail;
-	/* Core files, if any, land in the run directory. */
-	uc_guest_path(c->name, NULL, dir);
-	if (chdir(dir) < 0 || drop_to_user(c) < 0)
+	if (drop_to_user(c) < 0)
 		goto fail;
 	execv(c->argv[0], c->argv);
 fail:
@@ -217,28 +262,12 @@ fail:
 	_exit(127);
 }
 
-static void mark_stopping(const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	/* Without its argv[0] a rebooting kernel cannot exec itself again:
-	 * a reboot the guest makes now ends it (see umlctl(8)). */
-	if (!uc_guest_path(name, "linux", path))
-		unlink(path);
-	if (!uc_guest_path(name, "stopping", path)) {
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
-	}
-}
-
 static void stop_step(struct sup *s)
 {
 	long long now = now_ms();
 
 	if (s->stopping == 1 && !s->cad_sent) {
-		if (uc_mconsole(s->c->name, "cad", NULL, 0, 1000) == 0) {
+		if (uc_mconsole(s->c->name, "cad", NULL, 0, MC_STEP_MS) == 0) {
 			s->cad_sent = 1;
 			fprintf(stderr, "umlctl: %s: sent cad, waiting up to %d s for the guest to power off\n",
 				s->c->name, s->stop_timeout);
@@ -249,7 +278,9 @@ static void stop_step(struct sup *s)
 	if (s->stopping == 1) {
 		fprintf(stderr, "umlctl: %s: still running after %d s; sending halt\n",
 			s->c->name, s->stop_timeout);
-		uc_mconsole(s->c->name, "halt", NULL, 0, 1000);
+		if (uc_mconsole(s->c->name, "halt", NULL, 0, MC_STEP_MS))
+			fprintf(stderr, "umlctl: %s: the mconsole takes no halt; killing the kernel after %d s\n",
+				s->c->name, HALT_GRACE_MS / 1000);
 		s->stopping = 2;
 		s->deadline = now + HALT_GRACE_MS;
 	} else if (s->stopping == 2) {
@@ -264,7 +295,7 @@ static void begin_stop(struct sup *s)
 {
 	if (s->stopping)
 		return;
-	mark_stopping(s->c->name);
+	uc_mark_stopping(s->dfd);
 	s->stopping = 1;
 	s->deadline = now_ms() + s->stop_timeout * 1000LL;
 	stop_step(s);
@@ -316,6 +347,8 @@ static void guest_output(struct sup *s)
 	}
 	xwrite(STDOUT_FILENO, buf, n);
 	note_output(s, buf, n);
+	/* Clients are non-blocking: one that does not read is dropped
+	 * once its socket is full, and never stalls the guest. */
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (s->clients[i] >= 0 && write(s->clients[i], buf, n) != n)
 			drop_client(s, i);
@@ -329,7 +362,13 @@ static void client_input(struct sup *s, int i)
 	n = read(s->clients[i], buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-	if (n <= 0 || s->gfd < 0 || xwrite(s->gfd, buf, n) != n)
+	if (n <= 0 || s->gfd < 0) {
+		drop_client(s, i);
+		return;
+	}
+	/* A guest that does not read its console loses the input rather
+	 * than stall the relay. */
+	if (send(s->gfd, buf, n, MSG_DONTWAIT) < 0 && errno != EAGAIN)
 		drop_client(s, i);
 }
 
@@ -414,36 +453,37 @@ static void relay(struct sup *s)
 	}
 }
 
-/* A kernel that died without cleaning up leaves its umid directory. */
-static void remove_leftovers(const char *name)
+/* A kernel that died without cleaning up leaves its umid directory.
+ * Links are removed as links, never followed. */
+static void remove_leftovers(int dfd, const char *name)
 {
 	static const char *const leaves[] = { "console", "linux", "stopping", NULL };
-	char path[PATH_MAX], sub[PATH_MAX];
-	int i;
+	int i, ufd;
 
 	for (i = 0; leaves[i]; i++)
-		if (!uc_guest_path(name, leaves[i], path))
-			unlink(path);
-	if (!uc_guest_path(name, "nohostfs", path))
-		rmdir(path);
-	if (!uc_guest_path(name, name, path)) {
-		snprintf(sub, sizeof(sub), "%.*s/pid", PATH_MAX - 8, path);
-		unlink(sub);
-		snprintf(sub, sizeof(sub), "%.*s/mconsole", PATH_MAX - 16, path);
-		unlink(sub);
-		rmdir(path);
+		unlinkat(dfd, leaves[i], 0);
+	if (unlinkat(dfd, "nohostfs", AT_REMOVEDIR) < 0 && errno == ENOTDIR)
+		unlinkat(dfd, "nohostfs", 0);
+	ufd = uc_umid_dir(dfd, name);
+	if (ufd >= 0) {
+		unlinkat(ufd, "pid", 0);
+		unlinkat(ufd, "mconsole", 0);
+		close(ufd);
+		unlinkat(dfd, name, AT_REMOVEDIR);
+	} else if (ufd == -ELOOP || ufd == -ENOTDIR) {
+		unlinkat(dfd, name, 0);
 	}
 }
 
 static int exit_status(struct sup *s)
 {
 	const char *name = s->c->name;
-	char path[PATH_MAX];
 	int st = s->status;
+	struct stat sb;
 
 	/* `umlctl stop` leaves its mark. */
-	if (!s->stopping && !uc_guest_path(name, "stopping", path) &&
-	    access(path, F_OK) == 0)
+	if (!s->stopping &&
+	    fstatat(s->dfd, "stopping", &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		s->stopping = 1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		fprintf(stderr, "umlctl: %s: the guest %s\n", name,
@@ -463,17 +503,44 @@ static int exit_status(struct sup *s)
 	return 128 + WTERMSIG(st);
 }
 
-static int prepare(struct uc_conf *c, int *lock)
+/* The empty directory given as hostfs= without a share: root's and
+ * read-only when umlctl is root, so that the guest cannot write there. */
+static int make_nohostfs(int dfd)
 {
-	char path[PATH_MAX];
+	int fd;
+
+	fd = own_dir_at(dfd, "nohostfs", 0555, geteuid(), getegid(), "nohostfs");
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* RUN (root's when umlctl is root) and RUN/NAME, the guest's, 0700. */
+static int open_run_dir(const struct uc_conf *c)
+{
+	int rfd, dfd;
+
+	if (mkdir(uc_paths.run_dir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "umlctl: cannot create %s: %s\n", uc_paths.run_dir,
+			strerror(errno));
+		return -1;
+	}
+	rfd = open(uc_paths.run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0) {
+		fprintf(stderr, "umlctl: %s: %s\n", uc_paths.run_dir, strerror(errno));
+		return -1;
+	}
+	dfd = own_dir_at(rfd, c->name, 0700, c->uid, c->gid, c->name);
+	close(rfd);
+	return dfd;
+}
+
+static int prepare(struct uc_conf *c, int dfd, int *lock)
+{
 	int uses_nohostfs = 0, i;
 
-	if (make_dir(uc_paths.run_dir, 0755, NULL) < 0)
-		return -1;
-	uc_guest_path(c->name, NULL, path);
-	if (make_dir(path, 0750, c) < 0)
-		return -1;
-	*lock = take_lock(c->name);
+	*lock = take_lock(dfd, c->name);
 	if (*lock < 0)
 		return -1;
 	if (uc_mconsole_alive(c->name)) {
@@ -484,33 +551,32 @@ static int prepare(struct uc_conf *c, int *lock)
 		*lock = -1;
 		return -1;
 	}
-	remove_leftovers(c->name);
-	uc_guest_path(c->name, "linux", path);
-	if (symlink(c->kernel, path) < 0) {
-		fprintf(stderr, "umlctl: %s: %s\n", path, strerror(errno));
+	remove_leftovers(dfd, c->name);
+	if (symlinkat(c->kernel, dfd, "linux") < 0) {
+		fprintf(stderr, "umlctl: %s: linux: %s\n", c->name, strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < c->argc; i++)
 		if (strstr(c->argv[i], "/nohostfs") && !strncmp(c->argv[i], "hostfs=", 7))
 			uses_nohostfs = 1;
-	uc_guest_path(c->name, "nohostfs", path);
-	if (uses_nohostfs && make_dir(path, 0500, c) < 0)
+	if (uses_nohostfs && make_nohostfs(dfd) < 0)
 		return -1;
 	return 0;
 }
 
 static int supervise(struct uc_conf *c, int stop_timeout)
 {
-	struct sup s = { .c = c, .gfd = -1, .lfd = -1, .sfd = -1,
+	struct sup s = { .c = c, .dfd = -1, .gfd = -1, .lfd = -1, .sfd = -1,
 			 .stop_timeout = stop_timeout };
 	int sv[2] = { -1, -1 }, lock = -1, ret = 1, i;
 	sigset_t mask;
 
 	for (i = 0; i < MAX_CLIENTS; i++)
 		s.clients[i] = -1;
-	if (prepare(c, &lock) < 0)
+	s.dfd = open_run_dir(c);
+	if (s.dfd < 0 || prepare(c, s.dfd, &lock) < 0)
 		goto out;
-	s.lfd = listen_console(c->name, c);
+	s.lfd = listen_console(s.dfd, c);
 	if (s.lfd < 0)
 		goto out;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -536,7 +602,7 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 		goto out;
 	}
 	if (s.pid == 0)
-		run_kernel(c, sv[1]);
+		run_kernel(c, s.dfd, sv[1]);
 	close(sv[1]);
 	sv[1] = -1;
 	s.gfd = sv[0];
@@ -569,9 +635,11 @@ out:
 	if (sv[1] >= 0)
 		close(sv[1]);
 	if (lock >= 0) {
-		remove_leftovers(c->name);
+		remove_leftovers(s.dfd, c->name);
 		close(lock);
 	}
+	if (s.dfd >= 0)
+		close(s.dfd);
 	return ret;
 }
 
@@ -587,6 +655,9 @@ int uc_start(const char *name, int dry_run, int stop_timeout)
 		uc_conf_free(&c);
 		return 1;
 	}
+	if (c.shared_user)
+		fprintf(stderr, "umlctl: %s: runs as %s, like every guest without an account of its own: create uml-%s to keep it apart (umlctl(8), \"users\")\n",
+			name, c.user, name);
 	if (dry_run) {
 		uc_print_cmdline(&c);
 		uc_conf_free(&c);

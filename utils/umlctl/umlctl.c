@@ -24,6 +24,7 @@
 
 #include "lib/mconsole.h"
 #include "lib/util.h"
+#include "lib/xio.h"
 #include "umlctl.h"
 
 #ifndef UMLCTL_CONFIG_DIR
@@ -67,26 +68,42 @@ static void __attribute__((noreturn)) usage(void)
 /* ------------------------------------------------------------------ */
 /* mconsole and lock helpers                                           */
 
+/* The guest's mconsole socket, RUN/NAME/NAME/mconsole, reached without
+ * following what its user may have planted: the fd or -errno. */
+static int connect_mconsole(const char *name)
+{
+	int dfd, ufd, fd;
+
+	dfd = uc_guest_dir(name);
+	if (dfd < 0)
+		return dfd;
+	ufd = uc_umid_dir(dfd, name);
+	close(dfd);
+	if (ufd < 0)
+		return ufd;
+	fd = mc_connect_at(ufd, "mconsole");
+	close(ufd);
+	return fd;
+}
+
 int uc_mconsole(const char *name, const char *cmd, char *out, size_t outlen,
 		int timeout_ms)
 {
-	char path[PATH_MAX];
+	long long deadline = mc_deadline(timeout_ms);
 	struct mc_packet p;
 	size_t used = 0;
 	int fd, ret;
 
 	if (out && outlen)
 		out[0] = '\0';
-	if (uc_guest_path(name, name, path) ||
-	    strlen(path) + sizeof("/mconsole") > sizeof(path))
-		return -ENAMETOOLONG;
-	strcat(path, "/mconsole");
-	fd = mc_connect(path);
+	fd = connect_mconsole(name);
 	if (fd < 0)
 		return fd;
-	ret = mc_send(fd, cmd);
+	/* One deadline for the whole exchange: a guest that does not drain
+	 * its socket, or does not answer, costs TIMEOUT_MS at most. */
+	ret = mc_send_until(fd, cmd, deadline);
 	while (ret == 0) {
-		ret = mc_recv_reply(fd, &p, timeout_ms);
+		ret = mc_recv_reply_until(fd, &p, deadline);
 		if (ret)
 			break;
 		if (out && used + p.len < outlen) {
@@ -113,12 +130,13 @@ int uc_mconsole_alive(const char *name)
 pid_t uc_supervisor_pid(const char *name)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	char path[PATH_MAX];
-	int fd;
+	int dfd, fd;
 
-	if (uc_guest_path(name, "lock", path))
+	dfd = uc_guest_dir(name);
+	if (dfd < 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = uc_open_at(dfd, "lock", O_RDONLY, 0);
+	close(dfd);
 	if (fd < 0)
 		return 0;
 	if (fcntl(fd, F_GETLK, &fl) < 0 || fl.l_type == F_UNLCK)
@@ -134,27 +152,30 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Wait up to SECONDS for the supervisor of NAME to end; 1 when it did. */
+/* Wait up to SECONDS (on the monotonic clock, mconsole exchanges
+ * included) for the supervisor of NAME to end; 1 when it did. */
 static int wait_gone(const char *name, int seconds, int send_cad)
 {
-	long i, n = seconds * 10L;
+	long long deadline = mc_now_ms() + seconds * 1000LL, left;
 	int cad_sent = !send_cad;
 
-	for (i = 0; i <= n; i++) {
+	for (;;) {
 		if (!uc_supervisor_pid(name))
 			return 1;
+		left = deadline - mc_now_ms();
+		if (left <= 0)
+			return 0;
 		/* Early in boot the mconsole may not answer yet. */
-		if (!cad_sent && uc_mconsole(name, "cad", NULL, 0, 1000) == 0)
+		if (!cad_sent && uc_mconsole(name, "cad", NULL, 0,
+					     left < 1000 ? (int)left : 1000) == 0)
 			cad_sent = 1;
 		sleep_ms(100);
 	}
-	return 0;
 }
 
 int uc_stop(const char *name, int timeout)
 {
-	char path[PATH_MAX];
-	int fd;
+	int dfd, ret;
 
 	if (!uc_supervisor_pid(name)) {
 		printf("%s: not running\n", name);
@@ -162,12 +183,10 @@ int uc_stop(const char *name, int timeout)
 	}
 	/* Without its argv[0], a guest whose init turns cad into a reboot
 	 * (systemd does) ends instead of booting again. */
-	if (!uc_guest_path(name, "linux", path))
-		unlink(path);
-	if (!uc_guest_path(name, "stopping", path)) {
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
+	dfd = uc_guest_dir(name);
+	if (dfd >= 0) {
+		uc_mark_stopping(dfd);
+		close(dfd);
 	}
 	if (wait_gone(name, timeout, 1)) {
 		printf("%s: stopped\n", name);
@@ -175,7 +194,9 @@ int uc_stop(const char *name, int timeout)
 	}
 	fprintf(stderr, "umlctl: %s: no power-off after %d s; sending halt\n",
 		name, timeout);
-	uc_mconsole(name, "halt", NULL, 0, 1000);
+	ret = uc_mconsole(name, "halt", NULL, 0, 1000);
+	if (ret)
+		fprintf(stderr, "umlctl: %s: mconsole halt: %s\n", name, strerror(-ret));
 	if (wait_gone(name, HALT_WAIT_S, 0)) {
 		printf("%s: halted after the %d s timeout\n", name, timeout);
 		return 0;
@@ -199,14 +220,19 @@ struct status {
 
 static pid_t read_pid(const char *name)
 {
-	char path[PATH_MAX], buf[32];
+	int dfd, ufd, fd = -1;
+	char buf[32];
 	ssize_t n;
-	int fd;
 
-	if (uc_guest_path(name, name, path) || strlen(path) + 5 >= sizeof(path))
+	dfd = uc_guest_dir(name);
+	if (dfd < 0)
 		return 0;
-	strcat(path, "/pid");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ufd = uc_umid_dir(dfd, name);
+	if (ufd >= 0) {
+		fd = uc_open_at(ufd, "pid", O_RDONLY, 0);
+		close(ufd);
+	}
+	close(dfd);
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -484,24 +510,39 @@ static int console_loop(const char *name, int sock)
 	return 0;
 }
 
-int uc_console(const char *name)
+/* RUN/NAME/console, connected without following a planted symlink. */
+static int connect_console(const char *name)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct termios saved, raw;
-	char path[PATH_MAX];
-	int sock, tty, ret;
+	int dfd, pfd, sock = -1, e;
 
-	if (uc_guest_path(name, "console", path) || strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "umlctl: %s: console socket path too long\n", name);
-		return 1;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
+	dfd = uc_guest_dir(name);
+	if (dfd < 0)
+		return dfd;
+	pfd = xsocket_at(dfd, "console", sa.sun_path, sizeof(sa.sun_path));
+	close(dfd);
+	if (pfd < 0)
+		return pfd;
 	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "umlctl: %s: cannot attach: %s%s\n", name, strerror(errno),
-			errno == ENOENT || errno == ECONNREFUSED ? " (not running?)" : "");
+		e = -errno;
 		if (sock >= 0)
 			close(sock);
+		sock = e;
+	}
+	close(pfd);
+	return sock;
+}
+
+int uc_console(const char *name)
+{
+	struct termios saved, raw;
+	int sock, tty, ret;
+
+	sock = connect_console(name);
+	if (sock < 0) {
+		fprintf(stderr, "umlctl: %s: cannot attach: %s%s\n", name, strerror(-sock),
+			sock == -ENOENT || sock == -ECONNREFUSED ? " (not running?)" : "");
 		return 1;
 	}
 	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;

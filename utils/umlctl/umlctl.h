@@ -35,9 +35,11 @@ struct uc_conf {
 	int argc;
 	char *tmpdir;		/* TMPDIR for the kernel, or NULL */
 	int cpu;		/* CPU to pin to, or -1 */
-	uid_t uid;		/* user to run as (the caller's by default) */
+	uid_t uid;		/* user to run as (see do_user()) */
 	gid_t gid;
 	char *user;		/* NULL: stay the caller */
+	int as_other;		/* uid differs from the caller's */
+	int shared_user;	/* root's default: the package's account */
 	char *kernel;		/* the kernel binary */
 	int need_net_admin;	/* capabilities the transports need */
 	int need_net_raw;
@@ -45,6 +47,24 @@ struct uc_conf {
 
 /* RUN/NAME and the files in it; the buffers are PATH_MAX bytes. */
 int uc_guest_path(const char *name, const char *leaf, char *out);
+
+/* RUN/NAME belongs to the guest's user, who may plant anything in it:
+ * every file there is reached through a directory fd with *at() calls
+ * that follow no symlink and never block on a FIFO.
+ *
+ * RUN/NAME (or, with NAME, the umid directory in DFD) opened with
+ * O_DIRECTORY|O_NOFOLLOW: the fd or -errno. */
+int uc_guest_dir(const char *name);
+int uc_umid_dir(int dfd, const char *name);
+
+/* LEAF in DFD opened with FLAGS (and MODE with O_CREAT), not through a
+ * symlink, not blocking on a FIFO: the fd of a regular file with one
+ * link, or -errno (-EINVAL for anything else). */
+int uc_open_at(int dfd, const char *leaf, int flags, mode_t mode);
+
+/* A stop was asked for: remove the kernel's argv[0] link (a reboot then
+ * ends the guest, see umlctl(8)) and create the stopping mark. */
+void uc_mark_stopping(int dfd);
 
 /* Whether NAME is a valid guest name (also the umid). */
 int uc_valid_name(const char *name);
