@@ -291,9 +291,11 @@ static void get_status(const char *name, struct status *s)
 	s->pid = read_pid(name);
 	if (s->pid)
 		s->cpu = pinned_cpu(s->pid);
-	if (uc_mconsole(name, "version", buf, sizeof(buf), 2000) == 0)
-		snprintf(s->version, sizeof(s->version), "%.*s",
-			 (int)sizeof(s->version) - 1, buf);
+	/* A guest whose mconsole does not answer this costs 2 s, once. */
+	if (uc_mconsole(name, "version", buf, sizeof(buf), 2000))
+		return;
+	snprintf(s->version, sizeof(s->version), "%.*s",
+		 (int)sizeof(s->version) - 1, buf);
 	if (uc_mconsole(name, "proc /proc/uptime", buf, sizeof(buf), 2000) == 0 ||
 	    uc_mconsole(name, "proc uptime", buf, sizeof(buf), 2000) == 0)
 		s->uptime = strtod(buf, NULL);
