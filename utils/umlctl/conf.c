@@ -452,6 +452,15 @@ static int check_access(struct uc_conf *c, const struct ent *e,
 			strerror(-ret), c->user ? " (see umlctl(8), \"users\")" : "");
 		return 0;
 	}
+	/* What the guest writes is its own: a disk another account owns is
+	 * another guest's to write as well. */
+	if ((mode & W_OK) && c->as_other && st.st_uid != c->uid) {
+		struct passwd *pw = getpwuid(st.st_uid);
+
+		problem(c, e, key, "%s belongs to %s, not to %s, who writes it: chown %s: %s",
+			path, pw ? pw->pw_name : "another user", c->user, c->user, path);
+		return 0;
+	}
 	return 1;
 }
 
