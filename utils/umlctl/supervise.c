@@ -44,9 +44,18 @@
 #include "umlctl.h"
 
 #define MAX_CLIENTS	4
+#define CLIENT_STALL_MS	5000	/* a client that takes nothing this long goes */
 #define HALT_GRACE_MS	10000
 #define MC_STEP_MS	250	/* the relay loop waits no longer for mconsole */
 #define PANIC_MARK	"Kernel panic - not syncing"
+
+/* A console client, with what it has not taken yet of the last read. */
+struct client {
+	int fd;
+	size_t len;
+	long long since;	/* when it last took something */
+	char pending[4096];
+};
 
 struct sup {
 	struct uc_conf *c;
@@ -57,7 +66,7 @@ struct sup {
 	int gfd;		/* our end of its con0 */
 	int lfd;		/* console listening socket */
 	int sfd;		/* signalfd */
-	int clients[MAX_CLIENTS];
+	struct client clients[MAX_CLIENTS];
 	int stopping;		/* 0, 1: cad sent (or pending), 2: halt sent */
 	int cad_sent;
 	long long deadline;	/* ms, for the current stop step */
@@ -303,8 +312,49 @@ static void begin_stop(struct sup *s)
 
 static void drop_client(struct sup *s, int i)
 {
-	close(s->clients[i]);
-	s->clients[i] = -1;
+	close(s->clients[i].fd);
+	s->clients[i].fd = -1;
+	s->clients[i].len = 0;
+}
+
+/* Whether a client has output it did not take yet: the guest's console
+ * is then not read (the guest waits, as on a slow terminal). */
+static int clients_behind(const struct sup *s)
+{
+	int i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (s->clients[i].fd >= 0 && s->clients[i].len)
+			return 1;
+	return 0;
+}
+
+/* Give client I what it can take of BUF (its pending bytes first when BUF
+ * is NULL); keep the rest.  A client that takes nothing for
+ * CLIENT_STALL_MS is dropped: it cannot stall the guest for longer. */
+static void feed_client(struct sup *s, int i, const char *buf, size_t n)
+{
+	struct client *cl = &s->clients[i];
+	ssize_t w;
+
+	if (!buf) {
+		buf = cl->pending;
+		n = cl->len;
+	} else {
+		/* New output: the client was not behind until now. */
+		cl->since = now_ms();
+	}
+	w = n ? write(cl->fd, buf, n) : 0;
+	if (w < 0 && errno != EAGAIN && errno != EINTR) {
+		drop_client(s, i);
+		return;
+	}
+	if (w < 0)
+		w = 0;
+	if (w > 0)
+		cl->since = now_ms();
+	memmove(cl->pending, buf + w, n - w);
+	cl->len = n - w;
 }
 
 static void note_output(struct sup *s, const char *buf, size_t n)
@@ -347,11 +397,9 @@ static void guest_output(struct sup *s)
 	}
 	xwrite(STDOUT_FILENO, buf, n);
 	note_output(s, buf, n);
-	/* Clients are non-blocking: one that does not read is dropped
-	 * once its socket is full, and never stalls the guest. */
 	for (i = 0; i < MAX_CLIENTS; i++)
-		if (s->clients[i] >= 0 && write(s->clients[i], buf, n) != n)
-			drop_client(s, i);
+		if (s->clients[i].fd >= 0)
+			feed_client(s, i, buf, n);
 }
 
 static void client_input(struct sup *s, int i)
@@ -359,7 +407,7 @@ static void client_input(struct sup *s, int i)
 	char buf[1024];
 	ssize_t n;
 
-	n = read(s->clients[i], buf, sizeof(buf));
+	n = read(s->clients[i].fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0 || s->gfd < 0) {
@@ -381,8 +429,10 @@ static void new_client(struct sup *s)
 	if (fd < 0)
 		return;
 	for (i = 0; i < MAX_CLIENTS; i++) {
-		if (s->clients[i] < 0) {
-			s->clients[i] = fd;
+		if (s->clients[i].fd < 0) {
+			s->clients[i].fd = fd;
+			s->clients[i].len = 0;
+			s->clients[i].since = now_ms();
 			return;
 		}
 	}
@@ -411,19 +461,41 @@ static void on_signal(struct sup *s)
 	}
 }
 
+/* Clients that took nothing for CLIENT_STALL_MS are dropped. */
+static void drop_stalled(struct sup *s)
+{
+	long long now = now_ms();
+	int i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (s->clients[i].fd >= 0 && s->clients[i].len &&
+		    now - s->clients[i].since > CLIENT_STALL_MS)
+			drop_client(s, i);
+}
+
+static void client_events(struct sup *s, int i, short revents)
+{
+	if (s->clients[i].fd >= 0 && (revents & POLLOUT))
+		feed_client(s, i, NULL, 0);
+	if (s->clients[i].fd >= 0 && (revents & (POLLIN | POLLHUP | POLLERR)))
+		client_input(s, i);
+}
+
 static void relay(struct sup *s)
 {
 	struct pollfd p[3 + MAX_CLIENTS];
-	int i, n, tmo;
+	int i, n, tmo, behind;
 
 	while (!s->reaped) {
+		behind = clients_behind(s);
 		n = 0;
 		p[n++] = (struct pollfd){ .fd = s->sfd, .events = POLLIN };
-		p[n++] = (struct pollfd){ .fd = s->gfd, .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = behind ? -1 : s->gfd, .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
 		for (i = 0; i < MAX_CLIENTS; i++)
-			p[n++] = (struct pollfd){ .fd = s->clients[i], .events = POLLIN };
-		tmo = -1;
+			p[n++] = (struct pollfd){ .fd = s->clients[i].fd,
+				.events = POLLIN | (s->clients[i].len ? POLLOUT : 0) };
+		tmo = behind ? 1000 : -1;
 		if (s->stopping && s->stopping < 3)
 			tmo = s->cad_sent ? 200 : 500;
 		if (poll(p, n, tmo) < 0 && errno != EINTR)
@@ -435,12 +507,14 @@ static void relay(struct sup *s)
 		if (p[2].revents)
 			new_client(s);
 		for (i = 0; i < MAX_CLIENTS; i++)
-			if (p[3 + i].revents && s->clients[i] >= 0)
-				client_input(s, i);
+			if (p[3 + i].revents)
+				client_events(s, i, p[3 + i].revents);
+		drop_stalled(s);
 		if (s->stopping && !s->reaped)
 			stop_step(s);
 	}
-	/* What the kernel wrote last (its panic, say) is still buffered. */
+	/* What the kernel wrote last (its panic, say) is still buffered;
+	 * clients get what they take at once. */
 	if (s->gfd >= 0) {
 		fcntl(s->gfd, F_SETFL, O_NONBLOCK);
 		for (i = 0; i < 64 && s->gfd >= 0; i++) {
@@ -448,6 +522,8 @@ static void relay(struct sup *s)
 
 			if (poll(&q, 1, 100) <= 0)
 				break;
+			for (n = 0; n < MAX_CLIENTS; n++)
+				s->clients[n].len = 0;
 			guest_output(s);
 		}
 	}
@@ -572,7 +648,7 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	sigset_t mask;
 
 	for (i = 0; i < MAX_CLIENTS; i++)
-		s.clients[i] = -1;
+		s.clients[i].fd = -1;
 	s.dfd = open_run_dir(c);
 	if (s.dfd < 0 || prepare(c, s.dfd, &lock) < 0)
 		goto out;
@@ -622,8 +698,8 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	ret = exit_status(&s);
 out:
 	for (i = 0; i < MAX_CLIENTS; i++)
-		if (s.clients[i] >= 0)
-			close(s.clients[i]);
+		if (s.clients[i].fd >= 0)
+			close(s.clients[i].fd);
 	if (s.lfd >= 0)
 		close(s.lfd);
 	if (s.gfd >= 0)
