@@ -8,6 +8,9 @@
 #       a small receive buffer, print "connected", read nothing for
 #       SECONDS, then print "dropped" if the other end has closed the
 #       connection (EOF after what was queued), else "open".
+#   stuck.py catch PATH SECONDS
+#       bind a datagram socket at PATH and print "got N bytes" for each
+#       datagram that arrives within SECONDS, then "done".
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 import socket
@@ -47,10 +50,27 @@ def console(path, seconds):
         print("open", flush=True)
 
 
+def catch(path, seconds):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    print("bound", flush=True)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        sock.settimeout(max(0.1, end - time.monotonic()))
+        try:
+            data = sock.recv(4096)
+        except socket.timeout:
+            break
+        print("got", len(data), "bytes", flush=True)
+    print("done", flush=True)
+
+
 def main():
     what, path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
     if what == "mconsole":
         mconsole(path, seconds)
+    elif what == "catch":
+        catch(path, seconds)
     else:
         console(path, seconds)
 
