@@ -38,7 +38,7 @@ trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 
 # Every symbol the kernel source defines.
-find "$srctree" -name 'Kconfig*' -type f -exec \
+find "$srctree/" -name 'Kconfig*' -type f -exec \
 	sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Za-z0-9_]\{1,\}\).*/CONFIG_\2/p' {} + |
 	sort -u > "$work/symbols"
 [ -s "$work/symbols" ] || die "no Kconfig symbols found under $srctree"
