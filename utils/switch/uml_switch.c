@@ -1171,6 +1171,8 @@ int main(int argc, char **argv)
 		goto out;
 	if (ready_fd >= 0)
 		daemon_ready(ready_fd);
+	if (geteuid() == 0)
+		logmsg(LOG_WARNING, "running as root: every port's peer has root's frames sent to the abstract socket it names (use -user)");
 	logmsg(LOG_INFO, "%s mode, daemon ports on %s%s%s%s%s", o.hub ? "hub" : "switch",
 	       o.ctl, o.bess ? ", bess ports on " : "", o.bess ? o.bess : "",
 	       o.tap ? ", tap " : "", o.tap ? o.tap : "");
