@@ -73,7 +73,7 @@ struct port {
 	int ctl_fd;		/* daemon ports: the control connection */
 	struct watch data_w;
 	struct watch ctl_w;
-	char peer[48];		/* "pid=1234" or the tap's name */
+	char peer[48];		/* "pid=1234,uid=0" or the tap's name */
 	uid_t uid;		/* the peer's user (SO_PEERCRED), taps: -1 */
 	int64_t since_ms;	/* when it connected */
 	int64_t rx_ms;		/* when it last sent a frame */

@@ -522,7 +522,7 @@ static void peer_cred(int fd, char *buf, size_t len, uid_t *uid)
 	}
 	*uid = cr.uid;
 	if (cr.pid > 0)
-		snprintf(buf, len, "pid=%d uid=%u", (int)cr.pid,
+		snprintf(buf, len, "pid=%d,uid=%u", (int)cr.pid,
 			 (unsigned int)cr.uid);
 	else
 		snprintf(buf, len, "uid=%u", (unsigned int)cr.uid);
