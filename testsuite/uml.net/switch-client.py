@@ -22,6 +22,30 @@
 #   many        (switch-client.py CTL many N MGMT) N valid clients at
 #               once; print "replies K", then "ports up M" as the
 #               management socket MGMT counts them while all are held
+#   listen      (switch-client.py PATH listen SECONDS) bind a datagram
+#               socket at PATH with mode 0600, print "ready", then "got
+#               forged" (a datagram with the deputy's marker), "got other"
+#               or "nothing" within SECONDS
+#   deputy      (switch-client.py CTL deputy PATH) a request naming the
+#               socket file PATH as its data socket, then a second port
+#               that broadcasts a frame with a marker; print "path reply
+#               ok|closed" and "sent"
+#   squat       (switch-client.py CTL squat PID N) bind the data-socket
+#               names the switch of pid PID used to give its first N
+#               ports, then a valid request, as "good" with 0 seconds
+#   hold        (switch-client.py CTL hold N SECONDS) N valid clients at
+#               once; print "replies K" and hold them for SECONDS
+#   bessidle    (switch-client.py SOCK bessidle SECONDS) a bess port that
+#               sends nothing; print "closed" when the switch hangs up
+#               within SECONDS, else "still open"
+#   bessflood   (switch-client.py SOCK bessflood N) N broadcast frames of
+#               1000 bytes on a bess port; print "sent N"
+#   race        (switch-client.py PATH race VICTIM N SWITCH ARGS...) run
+#               the switch command N times; each time, the moment its
+#               socket PATH appears (inotify), put a symlink to VICTIM in
+#               its place; print "won K of N" (the symlink was there before
+#               the switch gave the socket away: the switch refused, or
+#               VICTIM changed owner) and "victim uid U"
 # After the request it prints "reply ok ...", "reply short N" or "closed".
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
@@ -59,6 +83,159 @@ def request(kind, name):
     return body + b"\0\0"  # the struct's tail padding
 
 
+MARKER = b"uml-switch-test-forged-line"
+
+
+def frame(payload):
+    """A broadcast Ethernet frame from a locally administered address."""
+    return b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x88\xb5" + payload
+
+
+def port(ctl, name):
+    """A daemon port for the data socket NAME: (data, control, reply)."""
+    data = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    if name.startswith(b"\0"):
+        data.bind(name.ljust(108, b"\0"))
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(ctl)
+    c.settimeout(5)
+    try:
+        c.sendall(request("good", name))
+        reply = c.recv(SUN_LEN)
+    except (socket.timeout, ConnectionError):
+        reply = b""
+    return data, c, reply
+
+
+def listen(path, secs):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    os.chmod(path, 0o600)
+    print("ready", flush=True)
+    s.settimeout(secs)
+    try:
+        got = s.recv(65536)
+        print("got forged" if MARKER in got else "got other", flush=True)
+    except socket.timeout:
+        print("nothing", flush=True)
+
+
+def deputy(ctl, path):
+    _, c1, reply = port(ctl, path.encode())
+    print("path reply " + ("ok" if len(reply) == SUN_LEN else "closed"), flush=True)
+    data, c2, reply = port(ctl, b"\0" + ("switch-deputy-%d" % os.getpid()).encode())
+    if len(reply) == SUN_LEN:
+        data.sendto(frame(MARKER), reply[2:])
+    time.sleep(0.5)
+    print("sent", flush=True)
+
+
+def squat(ctl, pid, n):
+    held = []
+    for i in range(1, n + 1):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            s.bind(("\0uml_switch.%d.%d" % (pid, i)).encode().ljust(108, b"\0"))
+        except OSError:
+            pass
+        held.append(s)
+    _, c, reply = port(ctl, b"\0" + ("switch-squat-%d" % os.getpid()).encode())
+    if len(reply) == SUN_LEN:
+        print("reply ok " + ("abstract" if reply[2] == 0 else "path"), flush=True)
+    else:
+        print("closed", flush=True)
+
+
+def hold(ctl, n, secs):
+    held = []
+    replies = 0
+    for i in range(n):
+        p = port(ctl, b"\0" + ("switch-hold-%d-%d" % (os.getpid(), i)).encode())
+        held.append(p)
+        if len(p[2]) == SUN_LEN:
+            replies += 1
+    print("replies %d" % replies, flush=True)
+    time.sleep(secs)
+
+
+def bess(sock, kind, arg):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sock)
+    if kind == "bessflood":
+        for i in range(arg):
+            s.send(frame(bytes(1000)))
+        print("sent %d" % arg, flush=True)
+        return
+    s.settimeout(arg)
+    try:
+        while True:
+            if not s.recv(65536):
+                print("closed", flush=True)
+                return
+    except socket.timeout:
+        print("still open", flush=True)
+
+
+def race_plant(libc, path, link, ready):
+    """Wait for PATH to appear (after writing to READY), then put LINK in
+    its place."""
+    d, base = os.path.split(path)
+    ino = libc.inotify_init1(os.O_CLOEXEC)
+    libc.inotify_add_watch(ino, d.encode(), 0x100)  # IN_CREATE
+    os.write(ready, b"r")
+    while True:
+        buf = os.read(ino, 4096)
+        off = 0
+        while off < len(buf):
+            _, _, _, ln = struct.unpack_from("iIII", buf, off)
+            name = buf[off + 16:off + 16 + ln].rstrip(b"\0")
+            off += 16 + ln
+            if name == base.encode():
+                os.rename(link, path)
+                return
+
+
+def race(path, victim, n, argv):
+    import ctypes
+    import signal
+    import subprocess
+    libc = ctypes.CDLL(None, use_errno=True)
+    d = os.path.dirname(path)
+    owner = os.stat(d).st_uid
+    link = os.path.join(d, ".race-link")
+    uid0 = os.stat(victim).st_uid
+    won = 0
+    for _ in range(n):
+        for f in (path, link):
+            if os.path.lexists(f):
+                os.unlink(f)
+        r, w = os.pipe()
+        child = os.fork()
+        if child == 0:
+            # The attacker: the owner of the socket's directory.
+            try:
+                os.setgid(os.stat(d).st_gid)
+                os.setuid(owner)
+                os.symlink(victim, link)
+                race_plant(libc, path, link, w)
+            finally:
+                os._exit(0)
+        os.close(w)
+        os.read(r, 1)
+        os.close(r)
+        sw = subprocess.Popen(argv, stderr=subprocess.PIPE)
+        try:
+            _, err = sw.communicate(timeout=0.3)
+        except subprocess.TimeoutExpired:
+            sw.send_signal(signal.SIGKILL)
+            _, err = sw.communicate()
+        os.waitpid(child, 0)
+        if b"no longer the socket" in err or os.stat(victim).st_uid != uid0:
+            won += 1
+    print("won %d of %d" % (won, n))
+    print("victim uid %d" % os.stat(victim).st_uid)
+
+
 def many(ctl, n, mgmt):
     held = []
     replies = 0
@@ -93,6 +270,24 @@ def main():
     if kind == "many":
         many(ctl, int(sys.argv[3]), sys.argv[4])
         return
+    if kind == "race":
+        race(ctl, sys.argv[3], int(sys.argv[4]), sys.argv[5:])
+        return
+    if kind == "listen":
+        listen(ctl, float(sys.argv[3]))
+        return
+    if kind == "deputy":
+        deputy(ctl, sys.argv[3])
+        return
+    if kind == "squat":
+        squat(ctl, int(sys.argv[3]), int(sys.argv[4]))
+        return
+    if kind == "hold":
+        hold(ctl, int(sys.argv[3]), float(sys.argv[4]))
+        return
+    if kind in ("bessidle", "bessflood"):
+        bess(ctl, kind, float(sys.argv[3]) if kind == "bessidle" else int(sys.argv[3]))
+        return
     if kind == "mgmtidle":
         m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         m.connect(ctl)
@@ -116,7 +311,11 @@ def main():
     elif kind in ("short", "stall"):
         c.sendall(request("good", name)[:10])
     else:
-        c.sendall(request(kind, name))
+        try:
+            c.sendall(request(kind, name))
+        except ConnectionError:
+            print("closed")  # refused at once (a port cap)
+            return
     if kind == "short":
         c.close()
         print("closed")

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <syslog.h>
@@ -164,6 +165,7 @@ int pcap_open(struct sw *sw, const char *path)
 	};
 	int fd, ret;
 
+	sw->pcap_bytes = sizeof(h);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		  0600);
 	if (fd < 0)
@@ -190,6 +192,15 @@ static void pcap_frame(struct sw *sw, const uint8_t *f, size_t len)
 
 	if (!sw->pcap)
 		return;
+	if (sw->pcap_limit &&
+	    sw->pcap_bytes + sizeof(r) + len > sw->pcap_limit) {
+		logmsg(LOG_WARNING, "pcap capture stopped: the file reached -pcap-limit %llu bytes after %llu frames",
+		       (unsigned long long)sw->pcap_limit,
+		       (unsigned long long)sw->pcap_frames);
+		fclose(sw->pcap);
+		sw->pcap = NULL;
+		return;
+	}
 	gettimeofday(&tv, NULL);
 	r.sec = (uint32_t)tv.tv_sec;
 	r.usec = (uint32_t)tv.tv_usec;
@@ -203,6 +214,7 @@ static void pcap_frame(struct sw *sw, const uint8_t *f, size_t len)
 		return;
 	}
 	sw->pcap_frames++;
+	sw->pcap_bytes += sizeof(r) + len;
 }
 
 /* ---------------------------------------------------------------- */
@@ -237,7 +249,9 @@ struct port *port_new(struct sw *sw, enum port_type type)
 	p->data_w.obj = p;
 	p->ctl_w.kind = W_PORT_CTL;
 	p->ctl_w.obj = p;
+	p->uid = (uid_t)-1;
 	p->since_ms = now_ms();
+	p->rx_ms = p->since_ms;
 	sw->ports[i] = p;
 	sw->nports++;
 	return p;
@@ -351,6 +365,7 @@ void port_data_ready(struct sw *sw, struct port *p)
 		}
 		p->st.rx_frames++;
 		p->st.rx_bytes += n;
+		p->rx_ms = now;
 		pcap_frame(sw, sw->buf, n);
 		forward(sw, p, sw->buf, n, now);
 	}
@@ -378,33 +393,58 @@ static const char *request_problem(const struct request_v3 *r)
 	}
 	if (r->sock.sun_family != AF_UNIX)
 		return "the data address is not AF_UNIX";
-	/* A path must end inside sun_path; an abstract name (leading NUL,
-	 * as the kernel uses) is taken whole. */
-	if (r->sock.sun_path[0] &&
-	    !memchr(r->sock.sun_path, 0, sizeof(r->sock.sun_path)))
-		return "the data socket path is not terminated";
+	/*
+	 * Only an abstract name (a leading NUL), which is what the kernel
+	 * sends.  The switch connects to the address with its own identity,
+	 * so a path would let any client have the switch send its frames to
+	 * a socket file only the switch's user may write to.
+	 */
+	if (r->sock.sun_path[0])
+		return "the data socket is a path, not an abstract name";
 	return NULL;
 }
 
-/* A data socket for P, connected to the guest's, bound to an abstract
- * name padded to the whole sockaddr_un: the kernel sends to the address
- * with sizeof(struct sockaddr_un), so the padding is part of the name. */
-static int daemon_data_socket(struct sw *sw, struct port *p,
-			      struct sockaddr_un *me)
+#define BIND_TRIES	16
+
+/*
+ * Bind FD to a random abstract name, padded to the whole sockaddr_un: the
+ * kernel sends to the address with sizeof(struct sockaddr_un), so the
+ * padding is part of the name.  The name is random, so that no other user
+ * can take it first; one in use is drawn again.
+ */
+static int bind_random(int fd, struct sockaddr_un *me)
+{
+	uint64_t r;
+	int i;
+
+	for (i = 0; i < BIND_TRIES; i++) {
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			return -errno;
+		memset(me, 0, sizeof(*me));
+		me->sun_family = AF_UNIX;
+		snprintf(me->sun_path + 1, sizeof(me->sun_path) - 1,
+			 "uml_switch.%016llx", (unsigned long long)r);
+		if (bind(fd, (struct sockaddr *)me, sizeof(*me)) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -errno;
+	}
+	return -EADDRINUSE;
+}
+
+/* A data socket for P, bound to a random name, connected to the guest's. */
+static int daemon_data_socket(struct port *p, struct sockaddr_un *me)
 {
 	int fd, ret;
 
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	memset(me, 0, sizeof(*me));
-	me->sun_family = AF_UNIX;
-	snprintf(me->sun_path + 1, sizeof(me->sun_path) - 1,
-		 "uml_switch.%d.%u", (int)getpid(), ++sw->serial);
-	if (bind(fd, (struct sockaddr *)me, sizeof(*me)) < 0 ||
-	    connect(fd, (struct sockaddr *)&p->req.sock,
-		    sizeof(p->req.sock)) < 0) {
+	ret = bind_random(fd, me);
+	if (ret == 0 && connect(fd, (struct sockaddr *)&p->req.sock,
+				sizeof(p->req.sock)) < 0)
 		ret = -errno;
+	if (ret < 0) {
 		close(fd);
 		return ret;
 	}
@@ -425,7 +465,7 @@ static void daemon_request(struct sw *sw, struct port *p)
 		port_close(sw, p, msg);
 		return;
 	}
-	fd = daemon_data_socket(sw, p, &me);
+	fd = daemon_data_socket(p, &me);
 	if (fd < 0) {
 		sw->bad_requests++;
 		snprintf(msg, sizeof(msg),
@@ -483,18 +523,30 @@ void port_ctl_ready(struct sw *sw, struct port *p)
 	port_close(sw, p, NULL);
 }
 
-/* Close control connections whose request has not come in time. */
+/*
+ * Close control connections whose request has not come in time, and bess
+ * ports that have sent nothing for -bess-idle seconds (a bess connection
+ * costs nothing to hold open, and each holds a port).
+ */
 void ports_sweep(struct sw *sw, int64_t now)
 {
+	int64_t idle_ms = (int64_t)sw->bess_idle_s * 1000;
+	char why[64];
 	unsigned int i;
 
 	for (i = 0; i < sw->nslots; i++) {
 		struct port *p = sw->ports[i];
 
-		if (p && p->state == PORT_NEW &&
-		    now - p->since_ms > REQ_TIMEOUT_MS) {
+		if (!p)
+			continue;
+		if (p->state == PORT_NEW && now - p->since_ms > REQ_TIMEOUT_MS) {
 			sw->bad_requests++;
 			port_close(sw, p, "no control request within 10 s");
+		} else if (p->type == PORT_BESS && idle_ms &&
+			   now - p->rx_ms > idle_ms) {
+			snprintf(why, sizeof(why), "idle for %u s (-bess-idle)",
+				 sw->bess_idle_s);
+			port_close(sw, p, why);
 		}
 	}
 }

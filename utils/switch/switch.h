@@ -73,8 +73,10 @@ struct port {
 	int ctl_fd;		/* daemon ports: the control connection */
 	struct watch data_w;
 	struct watch ctl_w;
-	char peer[48];		/* "pid=1234" or the tap's name */
+	char peer[48];		/* "pid=1234,uid=0" or the tap's name */
+	uid_t uid;		/* the peer's user (SO_PEERCRED), taps: -1 */
 	int64_t since_ms;	/* when it connected */
+	int64_t rx_ms;		/* when it last sent a frame */
 	struct request_v3 req;	/* daemon: the request, as it arrives */
 	size_t req_len;
 	struct port_stats st;
@@ -115,11 +117,15 @@ struct sw {
 	unsigned int nmacs;
 	struct mgmt *mgmts;
 	struct port *dead;	/* closed ports, freed by ports_reap() */
+	unsigned int max_ports;		/* daemon and bess ports, all peers */
+	unsigned int max_user_ports;	/* ... for one peer user */
+	unsigned int bess_idle_s;	/* close a silent bess port (0: never) */
 	FILE *pcap;
 	uint64_t pcap_frames;
+	uint64_t pcap_bytes;		/* written to the pcap file */
+	uint64_t pcap_limit;		/* stop capturing past it (0: never) */
 	uint64_t bad_requests;	/* malformed control messages */
 	uint64_t refused;	/* connections refused (no fd left) */
-	unsigned int serial;	/* names the daemon data sockets */
 	int reserve_fd;		/* closed to accept and drop when out of fds */
 	uint8_t buf[FRAME_MAX];
 };

@@ -20,6 +20,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@
 #define DEFAULT_CTL	"/tmp/uml.ctl"
 #define DEFAULT_AGE	300
 #define MGMT_TIMEOUT_MS	5000
+#define DEFAULT_MAX_PORTS	256
+#define DEFAULT_MAX_USER_PORTS	32
+#define DEFAULT_BESS_IDLE	900
 
 struct opts {
 	const char *ctl;
@@ -51,6 +55,10 @@ struct opts {
 	const char *client_sock;	/* -stats / -macs */
 	const char *client_cmd;
 	unsigned int age_s;
+	unsigned int max_ports;
+	unsigned int max_user_ports;
+	unsigned int bess_idle_s;
+	uint64_t pcap_limit;
 	int hub;
 	int daemon;
 	int have_uid;
@@ -110,7 +118,13 @@ static void __attribute__((noreturn)) usage(void)
 	       " -hub             repeat every frame to every port (no learning)\n"
 	       " -age SECONDS     forget a MAC address unseen this long (default %2$d)\n"
 	       " -mgmt SOCK       management socket: per-port counters, MAC table\n"
+	       " -max-ports N     at most N daemon and bess ports (default %3$d)\n"
+	       " -max-user-ports N\n"
+	       "                  at most N of them for one peer user (default %4$d)\n"
+	       " -bess-idle SECONDS\n"
+	       "                  close a bess port silent this long (default %5$d, 0: never)\n"
 	       " -pcap FILE       capture every switched frame to FILE (pcap format)\n"
+	       " -pcap-limit SIZE stop the capture before FILE grows past SIZE (K, M, G)\n"
 	       " -daemon          detach and log to syslog once the sockets are ready\n"
 	       " -pidfile FILE    write the switch's pid to FILE\n"
 	       " -user USER       run as USER once the sockets and the tap are open\n"
@@ -121,7 +135,8 @@ static void __attribute__((noreturn)) usage(void)
 	       " -version         output version information and exit\n"
 	       "\n"
 	       "Every option may also be written with two dashes.  See uml_switch(8).\n",
-	       program_invocation_short_name, DEFAULT_AGE);
+	       program_invocation_short_name, DEFAULT_AGE, DEFAULT_MAX_PORTS,
+	       DEFAULT_MAX_USER_PORTS, DEFAULT_BESS_IDLE);
 	exit(EXIT_SUCCESS);
 }
 
@@ -140,6 +155,42 @@ static int parse_uint(const char *s, unsigned int max, unsigned int *out)
 	if (errno || *end || v > max)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+/* A size in bytes, with an optional K, M or G (powers of 1024). */
+static int parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'K': case 'k':
+		shift = 10;
+		break;
+	case 'M': case 'm':
+		shift = 20;
+		break;
+	case 'G': case 'g':
+		shift = 30;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end && end[1])
+		return -EINVAL;
+	if (v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -208,6 +259,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	enum {
 		O_UNIX = 256, O_BESS, O_TAP, O_HUB, O_AGE, O_MGMT, O_PCAP,
 		O_DAEMON, O_PIDFILE, O_USER, O_GROUP, O_STATS, O_MACS,
+		O_MAX_PORTS, O_MAX_USER_PORTS, O_BESS_IDLE, O_PCAP_LIMIT,
 	};
 	static const struct option longopts[] = {
 		{ "unix", required_argument, NULL, O_UNIX },
@@ -217,6 +269,10 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "age", required_argument, NULL, O_AGE },
 		{ "mgmt", required_argument, NULL, O_MGMT },
 		{ "pcap", required_argument, NULL, O_PCAP },
+		{ "pcap-limit", required_argument, NULL, O_PCAP_LIMIT },
+		{ "max-ports", required_argument, NULL, O_MAX_PORTS },
+		{ "max-user-ports", required_argument, NULL, O_MAX_USER_PORTS },
+		{ "bess-idle", required_argument, NULL, O_BESS_IDLE },
 		{ "daemon", no_argument, NULL, O_DAEMON },
 		{ "pidfile", required_argument, NULL, O_PIDFILE },
 		{ "user", required_argument, NULL, O_USER },
@@ -232,6 +288,9 @@ static void parse_options(int argc, char **argv, struct opts *o)
 
 	o->ctl = DEFAULT_CTL;
 	o->age_s = DEFAULT_AGE;
+	o->max_ports = DEFAULT_MAX_PORTS;
+	o->max_user_ports = DEFAULT_MAX_USER_PORTS;
+	o->bess_idle_s = DEFAULT_BESS_IDLE;
 	while ((c = getopt_long_only(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_UNIX:
@@ -259,6 +318,27 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case O_PCAP:
 			o->pcap = optarg;
+			break;
+		case O_PCAP_LIMIT:
+			if (parse_size(optarg, &o->pcap_limit) || o->pcap_limit < 1024)
+				errx(EXIT_USAGE, "-pcap-limit: not a size of 1K or more: '%s'",
+				     optarg);
+			break;
+		case O_MAX_PORTS:
+			if (parse_uint(optarg, 65536, &o->max_ports) || !o->max_ports)
+				errx(EXIT_USAGE, "-max-ports: not a number from 1 to 65536: '%s'",
+				     optarg);
+			break;
+		case O_MAX_USER_PORTS:
+			if (parse_uint(optarg, 65536, &o->max_user_ports) ||
+			    !o->max_user_ports)
+				errx(EXIT_USAGE, "-max-user-ports: not a number from 1 to 65536: '%s'",
+				     optarg);
+			break;
+		case O_BESS_IDLE:
+			if (parse_uint(optarg, 86400 * 365, &o->bess_idle_s))
+				errx(EXIT_USAGE, "-bess-idle: not a number of seconds: '%s'",
+				     optarg);
 			break;
 		case O_DAEMON:
 			o->daemon = 1;
@@ -293,6 +373,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	}
 	if (user)
 		parse_user(o, user);
+	if (o->pcap_limit && !o->pcap)
+		errx(EXIT_USAGE, "-pcap-limit needs -pcap");
 }
 
 /* ---------------------------------------------------------------- */
@@ -344,8 +426,26 @@ static int check_stale(const char *opt, const char *path, int type)
 	return ret;
 }
 
-/* A listening socket of TYPE at PATH, replacing only a stale one. */
-static int listen_unix(const char *opt, const char *path, int type)
+/* bind(2), with the socket file made with mode 0660 when MODE_660. */
+static int bind_mode(int fd, const struct sockaddr_un *sun, int mode_660)
+{
+	mode_t old = 0;
+	int ret;
+
+	if (mode_660)
+		old = umask(0117);
+	ret = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	if (mode_660)
+		umask(old);
+	return ret;
+}
+
+/*
+ * A listening socket of TYPE at PATH, replacing only a stale one; with
+ * GROUP_RW, group members may connect to it (-group).
+ */
+static int listen_unix(const char *opt, const char *path, int type,
+		       int group_rw)
 {
 	struct sockaddr_un sun;
 	int fd;
@@ -356,7 +456,7 @@ static int listen_unix(const char *opt, const char *path, int type)
 		return -1;
 	}
 	sun_set(&sun, path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+	if (bind_mode(fd, &sun, group_rw) < 0) {
 		if (errno != EADDRINUSE) {
 			warn("%s: cannot create %s", opt, path);
 			goto fail;
@@ -367,7 +467,7 @@ static int listen_unix(const char *opt, const char *path, int type)
 			warn("%s: cannot remove the stale socket %s", opt, path);
 			goto fail;
 		}
-		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		if (bind_mode(fd, &sun, group_rw) < 0) {
 			warn("%s: cannot create %s", opt, path);
 			goto fail;
 		}
@@ -408,32 +508,75 @@ static int accept_one(struct sw *sw, int lfd)
 	return -1;
 }
 
-static void peer_name(int fd, char *buf, size_t len)
+/* The peer's pid for the port's name and its user for the caps; -1 when
+ * the kernel cannot tell. */
+static void peer_cred(int fd, char *buf, size_t len, uid_t *uid)
 {
 	struct ucred cr;
 	socklen_t n = sizeof(cr);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &n) == 0 && cr.pid > 0)
-		snprintf(buf, len, "pid=%d", (int)cr.pid);
-	else
+	*uid = (uid_t)-1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &n) < 0) {
 		snprintf(buf, len, "-");
+		return;
+	}
+	*uid = cr.uid;
+	if (cr.pid > 0)
+		snprintf(buf, len, "pid=%d,uid=%u", (int)cr.pid,
+			 (unsigned int)cr.uid);
+	else
+		snprintf(buf, len, "uid=%u", (unsigned int)cr.uid);
+}
+
+/* Why a new port for UID would be one too many, or NULL. */
+static const char *port_cap(struct sw *sw, uid_t uid)
+{
+	unsigned int i, all = 0, mine = 0;
+
+	for (i = 0; i < sw->nslots; i++) {
+		struct port *p = sw->ports[i];
+
+		if (!p || p->type == PORT_TAP)
+			continue;
+		all++;
+		if (p->uid == uid)
+			mine++;
+	}
+	if (all >= sw->max_ports)
+		return "-max-ports";
+	if (mine >= sw->max_user_ports)
+		return "-max-user-ports";
+	return NULL;
 }
 
 static void accept_port(struct sw *sw, int lfd, enum port_type type)
 {
+	char peer[sizeof(((struct port *)0)->peer)];
+	const char *cap;
 	struct port *p;
+	uid_t uid;
 	int fd;
 
 	fd = accept_one(sw, lfd);
 	if (fd < 0)
 		return;
+	peer_cred(fd, peer, sizeof(peer), &uid);
+	cap = port_cap(sw, uid);
+	if (cap) {
+		sw->refused++;
+		logmsg(LOG_WARNING, "refusing a %s port for %s: %s reached",
+		       port_type_name(type), peer, cap);
+		close(fd);
+		return;
+	}
 	p = port_new(sw, type);
 	if (!p) {
 		logmsg(LOG_ERR, "out of memory: refusing a connection");
 		close(fd);
 		return;
 	}
-	peer_name(fd, p->peer, sizeof(p->peer));
+	memcpy(p->peer, peer, sizeof(p->peer));
+	p->uid = uid;
 	if (type == PORT_DAEMON) {
 		p->ctl_fd = fd;
 		if (watch_add(sw, fd, &p->ctl_w, EPOLLIN) < 0)
@@ -691,10 +834,11 @@ static void raise_fd_limit(void)
 	}
 }
 
-static int open_listener(struct sw *sw, struct listener *l, const char *opt,
+static int open_listener(struct sw *sw, struct listener *l,
+			 const struct opts *o, const char *opt,
 			 const char *path, int type, enum watch_kind kind)
 {
-	l->fd = listen_unix(opt, path, type);
+	l->fd = listen_unix(opt, path, type, o->have_gid);
 	if (l->fd < 0)
 		return -1;
 	l->path = path;
@@ -708,17 +852,50 @@ static int open_listener(struct sw *sw, struct listener *l, const char *opt,
 	return 0;
 }
 
+/*
+ * Give the socket file at PATH to UID and GID without following a symlink:
+ * in a directory others may write to, the socket just made could have been
+ * replaced by a link to any file.  Only a socket this process's user owns
+ * (that is, made by it, as others cannot give files away) is changed.
+ */
+static int chown_socket(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		ret = -errno;
+	else if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid())
+		ret = -EPERM;
+	else if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 static int chown_sockets(const struct opts *o, struct listener *ls, int n)
 {
 	uid_t uid = o->have_uid ? o->uid : (uid_t)-1;
 	gid_t gid = o->have_gid || o->have_uid ? o->gid : (gid_t)-1;
-	int i;
+	int i, ret;
 
+	if (!o->have_uid && !o->have_gid)
+		return 0;
 	for (i = 0; i < n; i++) {
-		if (ls[i].fd >= 0 && chown(ls[i].path, uid, gid) < 0) {
-			warn("cannot hand %s to the -user/-group", ls[i].path);
+		if (ls[i].fd < 0)
+			continue;
+		ret = chown_socket(ls[i].path, uid, gid);
+		if (ret == -EPERM)
+			warnx("cannot hand %s to the -user/-group: it is no longer the socket the switch made",
+			      ls[i].path);
+		else if (ret < 0)
+			warnx("cannot hand %s to the -user/-group: %s",
+			      ls[i].path, strerror(-ret));
+		if (ret < 0)
 			return -1;
-		}
 	}
 	return 0;
 }
@@ -936,6 +1113,10 @@ int main(int argc, char **argv)
 		err(EXIT_FAILURE, "out of memory");
 	sw->hub = o.hub;
 	sw->age_s = o.age_s;
+	sw->max_ports = o.max_ports;
+	sw->max_user_ports = o.max_user_ports;
+	sw->bess_idle_s = o.bess_idle_s;
+	sw->pcap_limit = o.pcap_limit;
 	raise_fd_limit();
 	sw->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	sw->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -960,10 +1141,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (open_listener(sw, &ls[0], "-unix", o.ctl, SOCK_STREAM, W_CTL_LISTEN) ||
-	    (o.bess && open_listener(sw, &ls[1], "-bess", o.bess,
+	if (open_listener(sw, &ls[0], &o, "-unix", o.ctl, SOCK_STREAM,
+			  W_CTL_LISTEN) ||
+	    (o.bess && open_listener(sw, &ls[1], &o, "-bess", o.bess,
 				     SOCK_SEQPACKET, W_BESS_LISTEN)) ||
-	    (o.mgmt && open_listener(sw, &ls[2], "-mgmt", o.mgmt,
+	    (o.mgmt && open_listener(sw, &ls[2], &o, "-mgmt", o.mgmt,
 				     SOCK_STREAM, W_MGMT_LISTEN)))
 		goto out;
 	if (chown_sockets(&o, ls, 3) < 0)
@@ -989,6 +1171,8 @@ int main(int argc, char **argv)
 		goto out;
 	if (ready_fd >= 0)
 		daemon_ready(ready_fd);
+	if (geteuid() == 0)
+		logmsg(LOG_WARNING, "running as root: every port's peer has root's frames sent to the abstract socket it names (use -user)");
 	logmsg(LOG_INFO, "%s mode, daemon ports on %s%s%s%s%s", o.hub ? "hub" : "switch",
 	       o.ctl, o.bess ? ", bess ports on " : "", o.bess ? o.bess : "",
 	       o.tap ? ", tap " : "", o.tap ? o.tap : "");
