@@ -51,7 +51,7 @@ struct ent {
 /* The file as written: one entry per key, ARGS repeatable. */
 struct raw {
 	struct ent kernel, mem, user, root, hostfs, cpu, tt, dtb, seccomp,
-		tmpdir, con, ssl;
+		modules, tmpdir, con, ssl;
 	struct ent disk[UC_MAX_DISKS], cow[UC_MAX_DISKS], net[UC_MAX_NETS];
 	struct ent conn[MAX_CONS], ssln[MAX_CONS];
 	struct ent args[64];
@@ -284,6 +284,7 @@ static struct ent *slot(struct raw *r, const char *key)
 		{ "time-travel", offsetof(struct raw, tt) },
 		{ "dtb", offsetof(struct raw, dtb) },
 		{ "seccomp", offsetof(struct raw, seccomp) },
+		{ "modules", offsetof(struct raw, modules) },
 		{ "tmpdir", offsetof(struct raw, tmpdir) },
 		{ "con", offsetof(struct raw, con) },
 		{ "ssl", offsetof(struct raw, ssl) },
@@ -965,12 +966,32 @@ static int yes_no(struct uc_conf *c, const struct ent *e, const char *key)
 	return 0;
 }
 
+/*
+ * A module runs inside the kernel's host process and can make any host
+ * system call: with modules loadable, hostfs= confinement (a share, or
+ * the empty nohostfs directory every guest gets) binds nobody.  So a
+ * service guest loads none unless its config says `modules = yes`: the
+ * kernel checks module signatures and this package signs none.
+ */
+static void do_modules(struct uc_conf *c, const struct ent *e)
+{
+	if (e->val && yes_no(c, e, "modules"))
+		return;
+	if (!kernel_has(c->kernel, "module.sig_enforce")) {
+		problem(c, e->val ? e : NULL, "modules",
+			"%s cannot refuse modules (built without CONFIG_MODULE_SIG); set modules = yes to run it with modules loadable",
+			c->kernel);
+		return;
+	}
+	add_arg(c, e->val ? e : NULL, "modules", "module.sig_enforce=1");
+}
+
 /* Keys umlctl sets itself may not come in through args. */
 static void do_args(struct uc_conf *c, struct raw *r)
 {
 	static const char *const own[] = {
 		"umid", "uml_dir", "mem", "con0", "con", "ssl", "hostfs", "dtb",
-		"seccomp", "root", "time-travel", NULL
+		"seccomp", "root", "time-travel", "module.sig_enforce", NULL
 	};
 	int i, j;
 
@@ -1164,6 +1185,7 @@ static void build(struct uc_conf *c, struct raw *r)
 				c->kernel);
 		add_arg(c, &r->seccomp, "seccomp", "seccomp=on");
 	}
+	do_modules(c, &r->modules);
 	do_time_travel(c, &r->tt);
 	if (r->dtb.val)
 		do_dtb(c, &r->dtb);
