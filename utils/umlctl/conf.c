@@ -10,6 +10,7 @@
  * This file is part of user-mode-linux.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -845,8 +846,43 @@ static void do_consoles(struct uc_conf *c, struct raw *r)
 	}
 }
 
-/* hostfs= is always given: the share, or an empty directory in the run
- * directory, so that a guest never mounts the host's root. */
+#ifndef UMLCTL_EMPTY_DIR
+#define UMLCTL_EMPTY_DIR "/usr/share/uml/empty"
+#endif
+
+/* Whether the package's empty directory is there and nobody but root can
+ * put anything in it: a directory owned by root, writable by root alone,
+ * with no entries. */
+static int shipped_empty_ok(void)
+{
+	struct stat st;
+	struct dirent *d;
+	DIR *dir;
+	int fd, ok = 1;
+
+	fd = open(UMLCTL_EMPTY_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0022)) {
+		close(fd);
+		return 0;
+	}
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return 0;
+	}
+	while ((d = readdir(dir)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			ok = 0;
+	closedir(dir);
+	return ok;
+}
+
+/* hostfs= is always given: the share, or an empty directory, so that a
+ * guest never mounts the host's root.  The empty one is the package's
+ * (root's, read-only: the guest's user cannot chmod it back), else one in
+ * the run directory, root's when umlctl runs as root. */
 static void do_hostfs(struct uc_conf *c, struct raw *r)
 {
 	char real[PATH_MAX], empty[PATH_MAX], *a;
@@ -854,7 +890,9 @@ static void do_hostfs(struct uc_conf *c, struct raw *r)
 	struct stat st;
 
 	if (!e->val) {
-		if (uc_guest_path(c->name, "nohostfs", empty))
+		if (shipped_empty_ok())
+			add_arg(c, e, "hostfs", "hostfs=%s", UMLCTL_EMPTY_DIR);
+		else if (uc_guest_path(c->name, "nohostfs", empty))
 			problem(c, NULL, "hostfs", "run directory path too long");
 		else
 			add_arg(c, e, "hostfs", "hostfs=%s", empty);
