@@ -100,6 +100,10 @@ for p in $patches; do
 done
 
 printf '%s\n' "$want" > "$stage/.uml-source"
+# mktemp made the staging directory 0700: give the tree the umask's mode
+# like every directory inside it, so that other users (a test run as
+# another user, a build reusing this kernel) can read it.
+chmod "$(umask -S)" "$stage" || die "cannot set the mode of $stage"
 rm -rf "$dest"
 mv "$stage" "$dest"
 trap - EXIT

@@ -435,6 +435,7 @@ int main(int argc, char **argv)
 	else
 		merge_new(&m);
 	free(m.bm);
+	free((char *)m.shown);
 	close(m.cow_fd);
 	close(m.back_fd);
 	return 0;

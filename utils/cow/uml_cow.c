@@ -261,14 +261,21 @@ static int cmd_info(int argc, char **argv, int check)
 	if (!json && !check)
 		print_info(&in);
 	if (in.stale) {
-		if (!json)
-			warnx("%s: stale backing file %s: %s", in.file,
-			      xescape(in.h.backing), in.stale);
+		if (!json) {
+			char *e = xescape(in.h.backing);
+
+			warnx("%s: stale backing file %s: %s", in.file, e, in.stale);
+			free(e);
+		}
 		return COW_EXIT_STALE;
 	}
-	if (!json && check)
+	if (!json && check) {
+		char *e = xescape(in.h.backing);
+
 		printf("%s: valid COW version %s over %s\n", in.file,
-		       cow_layout_name(in.h.layout), xescape(in.h.backing));
+		       cow_layout_name(in.h.layout), e);
+		free(e);
+	}
 	return COW_EXIT_OK;
 }
 
@@ -301,6 +308,7 @@ static int rebase(const char *cow, const char *newpath)
 	int64_t mtime;
 	pid_t holder;
 	size_t len, pathmax;
+	char *shown;
 	int fd, ret;
 
 	fd = open(cow, O_RDONLY | O_CLOEXEC);
@@ -352,7 +360,9 @@ static int rebase(const char *cow, const char *newpath)
 		errx(COW_EXIT_USAGE, "%s: %s", cow, strerror(-ret));
 	}
 	close(fd);
-	printf("%s: backing file %s, mtime %" PRId64 "\n", cow, xescape(abs), mtime);
+	shown = xescape(abs);
+	printf("%s: backing file %s, mtime %" PRId64 "\n", cow, shown, mtime);
+	free(shown);
 	return COW_EXIT_OK;
 }
 
