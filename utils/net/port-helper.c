@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -110,6 +111,20 @@ static int send_fd(int sock, int fd)
 	return n == sizeof(pid) ? 0 : -EIO;
 }
 
+/*
+ * Die with our parent (telnetd, or the xterm of an xterm channel): after a
+ * guest panics or is killed nobody else would end us.  0 if armed, -1 if
+ * the parent is already gone.
+ */
+static int die_with_parent(void)
+{
+	pid_t parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		return -1;
+	return getppid() == parent ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *prog = program_invocation_short_name;
@@ -132,6 +147,10 @@ int main(int argc, char **argv)
 	if (!isatty(STDIN_FILENO)) {
 		fprintf(stderr, "%s: stdin is not a terminal; this helper is run by the UML kernel\n",
 			prog);
+		return 1;
+	}
+	if (die_with_parent()) {
+		fprintf(stderr, "%s: the parent process is gone\n", prog);
 		return 1;
 	}
 	if (file) {
