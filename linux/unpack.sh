@@ -56,6 +56,13 @@ if [ -f "$dest/.uml-source" ] && [ "$(cat "$dest/.uml-source")" = "$want" ]; the
 	exit 0
 fi
 
+# The files the patches change (the "+++ b/PATH" lines), one per line.
+patched_files() {
+	for p in $patches; do
+		sed -n 's|^+++ [^/[:space:]]*/\([^[:space:]]*\).*$|\1|p' "$p"
+	done | sort -u
+}
+
 parent=$(dirname "$dest")
 mkdir -p "$parent" || die "cannot create $parent"
 [ -w "$parent" ] || die "build directory $parent is not writable"
@@ -100,6 +107,11 @@ for p in $patches; do
 done
 
 printf '%s\n' "$want" > "$stage/.uml-source"
+patched_files > "$stage/.uml-patched"
+old_patched=
+if [ -f "$dest/.uml-patched" ]; then
+	old_patched=$(cat "$dest/.uml-patched")
+fi
 # mktemp made the staging directory 0700: give the tree the umask's mode
 # like every directory inside it, so that other users (a test run as
 # another user, a build reusing this kernel) can read it.
@@ -107,3 +119,13 @@ chmod "$(umask -S)" "$stage" || die "cannot set the mode of $stage"
 rm -rf "$dest"
 mv "$stage" "$dest"
 trap - EXIT
+
+# A file that a removed or changed patch no longer changes comes back with
+# the tarball's old mtime, and Kbuild would keep the objects built from its
+# patched text: every file the old or the new series touches is marked new.
+printf '%s\n' "$old_patched" | cat - "$dest/.uml-patched" | sort -u |
+	while read -r f; do
+		if [ -n "$f" ] && [ -e "$dest/$f" ]; then
+			touch "$dest/$f"
+		fi
+	done
