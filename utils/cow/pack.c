@@ -150,9 +150,9 @@ static void check_target(const char *path, int force)
 	if (lstat(path, &st) < 0)
 		return;
 	if (S_ISDIR(st.st_mode))
-		errx(COW_EXIT_USAGE, "%s: is a directory", path);
+		errx(EXIT_TROUBLE, "%s: is a directory", path);
 	if (!force)
-		errx(COW_EXIT_USAGE, "%s: already exists (use --force to replace it)", path);
+		errx(EXIT_TROUBLE, "%s: already exists (use --force to replace it)", path);
 }
 
 int cmd_pack(int argc, char **argv)
@@ -168,18 +168,18 @@ int cmd_pack(int argc, char **argv)
 	g.out_name = argv[i + 1];
 	g.in_fd = open(g.in_name, O_RDONLY | O_CLOEXEC);
 	if (g.in_fd < 0)
-		err(COW_EXIT_USAGE, "%s", g.in_name);
+		err(EXIT_TROUBLE, "%s", g.in_name);
 	if (fstat(g.in_fd, &st) < 0 || !S_ISREG(st.st_mode))
-		errx(COW_EXIT_USAGE, "%s: not a regular file", g.in_name);
+		errx(EXIT_TROUBLE, "%s: not a regular file", g.in_name);
 	check_target(g.out_name, force);
 	if (gz_alloc(&g))
-		errx(COW_EXIT_USAGE, "out of memory");
+		errx(EXIT_TROUBLE, "out of memory");
 	if (deflateInit2(&g.zs, level, Z_DEFLATED, 15 + 16, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK)
-		errx(COW_EXIT_USAGE, "cannot initialise zlib");
+		errx(EXIT_TROUBLE, "cannot initialise zlib");
 	ret = xtmp_open(&t, g.out_name, st.st_mode & 0666);
 	if (ret)
-		errx(COW_EXIT_USAGE, "%s: cannot create a temporary file beside it: %s",
+		errx(EXIT_TROUBLE, "%s: cannot create a temporary file beside it: %s",
 		     g.out_name, strerror(-ret));
 	xtmp_cleanup_on_signals(&t);
 	g.out_fd = t.fd;
@@ -193,10 +193,10 @@ int cmd_pack(int argc, char **argv)
 	close(g.in_fd);
 	if (ret) {
 		xtmp_abort(&t);
-		errx(COW_EXIT_USAGE, "%s: %s", g.out_name,
+		errx(EXIT_TROUBLE, "%s: %s", g.out_name,
 		     ret == -EEXIST ? "already exists" : strerror(-ret));
 	}
-	return COW_EXIT_OK;
+	return EXIT_SUCCESS;
 }
 
 /* Length of the piece at I: up to the next BLOCK boundary of the file. */
@@ -305,18 +305,18 @@ int cmd_unpack(int argc, char **argv)
 	g.out_name = argv[i + 1];
 	g.in_fd = open(g.in_name, O_RDONLY | O_CLOEXEC);
 	if (g.in_fd < 0)
-		err(COW_EXIT_USAGE, "%s", g.in_name);
+		err(EXIT_TROUBLE, "%s", g.in_name);
 	if (fstat(g.in_fd, &st) < 0)
-		err(COW_EXIT_USAGE, "%s", g.in_name);
+		err(EXIT_TROUBLE, "%s", g.in_name);
 	check_target(g.out_name, force);
 	if (gz_alloc(&g))
-		errx(COW_EXIT_USAGE, "out of memory");
+		errx(EXIT_TROUBLE, "out of memory");
 	if (inflateInit2(&g.zs, 15 + 16) != Z_OK)
-		errx(COW_EXIT_USAGE, "cannot initialise zlib");
+		errx(EXIT_TROUBLE, "cannot initialise zlib");
 	/* The image is as private as the archive it came from. */
 	ret = xtmp_open(&t, g.out_name, S_ISREG(st.st_mode) ? st.st_mode & 0666 : 0644);
 	if (ret)
-		errx(COW_EXIT_USAGE, "%s: cannot create a temporary file beside it: %s",
+		errx(EXIT_TROUBLE, "%s: cannot create a temporary file beside it: %s",
 		     g.out_name, strerror(-ret));
 	xtmp_cleanup_on_signals(&t);
 	g.out_fd = t.fd;
@@ -332,8 +332,8 @@ int cmd_unpack(int argc, char **argv)
 		xtmp_abort(&t);
 		if (why)
 			errx(COW_EXIT_INVALID, "%s: %s", g.in_name, why);
-		errx(COW_EXIT_USAGE, "%s: %s", g.out_name,
+		errx(EXIT_TROUBLE, "%s: %s", g.out_name,
 		     ret == -EEXIST ? "already exists" : strerror(-ret));
 	}
-	return COW_EXIT_OK;
+	return EXIT_SUCCESS;
 }

@@ -249,7 +249,7 @@ static int cmd_info(int argc, char **argv, int check)
 	ret = inspect(argv[i], &in);
 	if (ret) {
 		warnx("%s: %s", argv[i], strerror(-ret));
-		return COW_EXIT_USAGE;
+		return EXIT_TROUBLE;
 	}
 	if (json)
 		print_json(&in);
@@ -276,7 +276,7 @@ static int cmd_info(int argc, char **argv, int check)
 		       cow_layout_name(in.h.layout), e);
 		free(e);
 	}
-	return COW_EXIT_OK;
+	return EXIT_SUCCESS;
 }
 
 /* Copy FD (SIZE bytes, holes kept) into the temporary file T. */
@@ -313,27 +313,27 @@ static int rebase(const char *cow, const char *newpath)
 
 	fd = open(cow, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		err(COW_EXIT_USAGE, "%s", cow);
+		err(EXIT_TROUBLE, "%s", cow);
 	ret = cow_read(fd, &h, &why);
 	if (ret)
 		errx(COW_EXIT_INVALID, "%s: invalid COW file: %s", cow, why);
 	if (cow_lock(fd, 0, &holder) == -EAGAIN)
-		errx(COW_EXIT_USAGE, "%s: in use (locked by pid %d); halt the guest first",
+		errx(EXIT_TROUBLE, "%s: in use (locked by pid %d); halt the guest first",
 		     cow, (int)holder);
 	if (!newpath)
 		newpath = h.backing;
 	ret = cow_absolute_path(newpath, abs, sizeof(abs));
 	pathmax = h.layout == COW_V1 ? COW_PATH_LEN_V1 : COW_PATH_LEN_V3;
 	if (ret == -ENAMETOOLONG || (!ret && strlen(abs) >= pathmax))
-		errx(COW_EXIT_USAGE, "%s: path does not fit in the COW header", xescape(newpath));
+		errx(EXIT_TROUBLE, "%s: path does not fit in the COW header", xescape(newpath));
 	if (ret)
-		errx(COW_EXIT_USAGE, "%s: %s", xescape(newpath), strerror(-ret));
+		errx(EXIT_TROUBLE, "%s: %s", xescape(newpath), strerror(-ret));
 	ret = cow_backing_stat(abs, &size, &mtime);
 	if (ret)
-		errx(COW_EXIT_USAGE, "backing file %s: %s", xescape(abs), strerror(-ret));
+		errx(EXIT_TROUBLE, "backing file %s: %s", xescape(abs), strerror(-ret));
 	if (fstat(fd, &st) == 0 && stat(abs, &bst) == 0 &&
 	    st.st_dev == bst.st_dev && st.st_ino == bst.st_ino)
-		errx(COW_EXIT_USAGE, "%s: is the COW file itself", xescape(newpath));
+		errx(EXIT_TROUBLE, "%s: is the COW file itself", xescape(newpath));
 	if (size != h.size)
 		errx(COW_EXIT_STALE, "%s: size %" PRIu64 " differs from the recorded %" PRIu64
 		     "; refusing to rebase onto a different disk", xescape(abs), size, h.size);
@@ -345,7 +345,7 @@ static int rebase(const char *cow, const char *newpath)
 	/* The COW is rewritten, not made: it keeps its own mode. */
 	ret = xtmp_open(&t, cow, st.st_mode & 0777);
 	if (ret)
-		errx(COW_EXIT_USAGE, "%s: cannot create a temporary file beside it: %s",
+		errx(EXIT_TROUBLE, "%s: cannot create a temporary file beside it: %s",
 		     cow, strerror(-ret));
 	xtmp_cleanup_on_signals(&t);
 	ret = fchmod(t.fd, st.st_mode & 0777) < 0 ? -errno : 0;
@@ -357,13 +357,13 @@ static int rebase(const char *cow, const char *newpath)
 		ret = xtmp_commit(&t, 0);
 	if (ret < 0) {
 		xtmp_abort(&t);
-		errx(COW_EXIT_USAGE, "%s: %s", cow, strerror(-ret));
+		errx(EXIT_TROUBLE, "%s: %s", cow, strerror(-ret));
 	}
 	close(fd);
 	shown = xescape(abs);
 	printf("%s: backing file %s, mtime %" PRId64 "\n", cow, shown, mtime);
 	free(shown);
-	return COW_EXIT_OK;
+	return EXIT_SUCCESS;
 }
 
 static int cmd_rebase(int argc, char **argv)

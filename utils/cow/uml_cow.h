@@ -7,10 +7,9 @@
 #ifndef UML_COW_CMD_H
 #define UML_COW_CMD_H
 
-/* Exit statuses of uml_cow (check documents them). */
-#define COW_EXIT_OK		0
+/* Exit statuses of uml_cow beside EXIT_SUCCESS and EXIT_TROUBLE (check
+ * documents them). */
 #define COW_EXIT_INVALID	1
-#define COW_EXIT_USAGE		2
 #define COW_EXIT_STALE		3
 
 int cmd_pack(int argc, char **argv);

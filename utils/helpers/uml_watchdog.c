@@ -177,14 +177,14 @@ static void parse_args(int argc, char **argv, struct watchdog *w)
 		case 'p':
 			if (parse_num(optarg, 2, INT_MAX, &v)) {
 				fprintf(stderr, "%s: invalid pid '%s'\n", prog, optarg);
-				exit(EXIT_USAGE);
+				exit(EXIT_TROUBLE);
 			}
 			w->pid = v;
 			break;
 		case 'm':
 			if (!*optarg || strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
 				fprintf(stderr, "%s: invalid socket path '%s'\n", prog, optarg);
-				exit(EXIT_USAGE);
+				exit(EXIT_TROUBLE);
 			}
 			w->sock = optarg;
 			break;
@@ -192,7 +192,7 @@ static void parse_args(int argc, char **argv, struct watchdog *w)
 			if (parse_num(optarg, 1, 86400, &v)) {
 				fprintf(stderr, "%s: invalid timeout '%s' (1 to 86400 seconds)\n",
 					prog, optarg);
-				exit(EXIT_USAGE);
+				exit(EXIT_TROUBLE);
 			}
 			w->timeout = v;
 			break;

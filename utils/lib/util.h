@@ -13,12 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
+
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
-
-/* Exit codes shared by the COW tools. */
-#define EXIT_USAGE 2
 
 static inline void __attribute__((noreturn)) print_version(void)
 {
@@ -29,14 +28,14 @@ static inline void __attribute__((noreturn)) print_version(void)
 	exit(EXIT_SUCCESS);
 }
 
-/* "Try 'PROG --help'." and exit EXIT_USAGE. */
+/* "Try 'PROG --help'." and exit EXIT_TROUBLE. */
 static inline void __attribute__((noreturn)) usage_error(void)
 {
 	extern char *program_invocation_short_name;
 
 	fprintf(stderr, "Try '%s --help' for more information.\n",
 		program_invocation_short_name);
-	exit(EXIT_USAGE);
+	exit(EXIT_TROUBLE);
 }
 
 /* PATH made absolute against the current directory, not resolved (it

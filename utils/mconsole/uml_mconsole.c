@@ -29,7 +29,6 @@
 #include "lib/xio.h"
 
 #define EXIT_ERR_REPLY	1
-#define EXIT_TROUBLE	2
 
 struct mcon {
 	const char *uml_dir;

@@ -303,7 +303,7 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 			if (check_name(optarg)) {
 				fprintf(stderr, "%s: invalid device name '%s' (1 to %d characters, no '/', ':' or spaces)\n",
 					prog, optarg, IFNAMSIZ - 1);
-				exit(EXIT_USAGE);
+				exit(EXIT_TROUBLE);
 			}
 			t->name = optarg;
 			t->delete |= c == 'd';
@@ -319,14 +319,14 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		case 'u':
 			if (parse_user(optarg, &t->owner)) {
 				fprintf(stderr, "%s: unknown user '%s'\n", prog, optarg);
-				exit(EXIT_USAGE);
+				exit(EXIT_TROUBLE);
 			}
 			t->have_owner = 1;
 			break;
 		case 'g':
 			if (parse_group(optarg, &t->group)) {
 				fprintf(stderr, "%s: unknown group '%s'\n", prog, optarg);
-				exit(EXIT_USAGE);
+				exit(EXIT_TROUBLE);
 			}
 			t->have_group = 1;
 			break;

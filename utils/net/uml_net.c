@@ -751,11 +751,11 @@ static void __attribute__((noreturn)) check_policy(const char *override)
 	if (override && getauxval(AT_SECURE) && ruid != 0) {
 		fputs("uml_net: UML_NET_CONF is honoured only for root or when uml_net is not set-uid\n",
 		      stderr);
-		exit(EXIT_USAGE);
+		exit(EXIT_TROUBLE);
 	}
 	if (policy_load(&policy, path, err, sizeof(err))) {
 		fprintf(stderr, "uml_net: policy: %s\n", err);
-		exit(EXIT_USAGE);
+		exit(EXIT_TROUBLE);
 	}
 	policy_caller_init(&caller, ruid, rgid);
 	printf("%s: %s\n", path, policy.present ? "good" : "no such file (no policy)");
@@ -1278,6 +1278,6 @@ out:
 		close(tapfd);
 	closelog();
 	if (refused)
-		return EXIT_USAGE;
+		return EXIT_TROUBLE;
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }

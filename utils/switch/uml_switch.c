@@ -211,7 +211,7 @@ static void parse_user(struct opts *o, const char *s)
 		if (!o->have_gid)
 			o->gid = pw ? pw->pw_gid : v;
 	} else {
-		errx(EXIT_USAGE, "-user: unknown user '%s'", s);
+		errx(EXIT_TROUBLE, "-user: unknown user '%s'", s);
 	}
 	o->have_uid = 1;
 }
@@ -228,7 +228,7 @@ static void parse_group(struct opts *o, const char *s)
 	else if (parse_uint(s, UINT_MAX - 1, &v) == 0)
 		o->gid = v;
 	else
-		errx(EXIT_USAGE, "-group: unknown group '%s'", s);
+		errx(EXIT_TROUBLE, "-group: unknown group '%s'", s);
 	o->have_gid = 1;
 }
 
@@ -248,9 +248,9 @@ static void check_sock_path(const char *opt, const char *path)
 	struct sockaddr_un sun;
 
 	if (!*path)
-		errx(EXIT_USAGE, "%s: empty socket path", opt);
+		errx(EXIT_TROUBLE, "%s: empty socket path", opt);
 	if (strlen(path) >= sizeof(sun.sun_path))
-		errx(EXIT_USAGE, "%s: socket path longer than %zu bytes: %s",
+		errx(EXIT_TROUBLE, "%s: socket path longer than %zu bytes: %s",
 		     opt, sizeof(sun.sun_path) - 1, path);
 }
 
@@ -309,7 +309,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case O_AGE:
 			if (parse_uint(optarg, 86400 * 365, &o->age_s) || !o->age_s)
-				errx(EXIT_USAGE, "-age: not a number of seconds (1 or more): '%s'",
+				errx(EXIT_TROUBLE, "-age: not a number of seconds (1 or more): '%s'",
 				     optarg);
 			break;
 		case O_MGMT:
@@ -321,23 +321,23 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			break;
 		case O_PCAP_LIMIT:
 			if (parse_size(optarg, &o->pcap_limit) || o->pcap_limit < 1024)
-				errx(EXIT_USAGE, "-pcap-limit: not a size of 1K or more: '%s'",
+				errx(EXIT_TROUBLE, "-pcap-limit: not a size of 1K or more: '%s'",
 				     optarg);
 			break;
 		case O_MAX_PORTS:
 			if (parse_uint(optarg, 65536, &o->max_ports) || !o->max_ports)
-				errx(EXIT_USAGE, "-max-ports: not a number from 1 to 65536: '%s'",
+				errx(EXIT_TROUBLE, "-max-ports: not a number from 1 to 65536: '%s'",
 				     optarg);
 			break;
 		case O_MAX_USER_PORTS:
 			if (parse_uint(optarg, 65536, &o->max_user_ports) ||
 			    !o->max_user_ports)
-				errx(EXIT_USAGE, "-max-user-ports: not a number from 1 to 65536: '%s'",
+				errx(EXIT_TROUBLE, "-max-user-ports: not a number from 1 to 65536: '%s'",
 				     optarg);
 			break;
 		case O_BESS_IDLE:
 			if (parse_uint(optarg, 86400 * 365, &o->bess_idle_s))
-				errx(EXIT_USAGE, "-bess-idle: not a number of seconds: '%s'",
+				errx(EXIT_TROUBLE, "-bess-idle: not a number of seconds: '%s'",
 				     optarg);
 			break;
 		case O_DAEMON:
@@ -374,7 +374,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 	if (user)
 		parse_user(o, user);
 	if (o->pcap_limit && !o->pcap)
-		errx(EXIT_USAGE, "-pcap-limit needs -pcap");
+		errx(EXIT_TROUBLE, "-pcap-limit needs -pcap");
 }
 
 /* ---------------------------------------------------------------- */

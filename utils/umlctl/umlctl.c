@@ -647,7 +647,7 @@ int main(int argc, char **argv)
 		if (!uc_valid_name(name)) {
 			fprintf(stderr, "%s: '%s' is not a guest name (letters, digits, '.', '_', '-', '@'; at most %d)\n",
 				program_invocation_short_name, name, UC_NAME_MAX);
-			return EXIT_USAGE;
+			return EXIT_TROUBLE;
 		}
 	} else if (nargs) {
 		fprintf(stderr, "%s: list takes no NAME\n", program_invocation_short_name);
