@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "lib/cow.h"
+#include "lib/file.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 #include "uml_cow.h"
@@ -79,8 +80,7 @@ static int inspect(const char *file, struct inspect *in)
 	}
 	if (ret)
 		goto out;
-	if (stat(in->h.backing, &bst) == 0 && bst.st_dev == st.st_dev &&
-	    bst.st_ino == st.st_ino) {
+	if (stat(in->h.backing, &bst) == 0 && same_stat(&bst, &st)) {
 		in->invalid = "the COW file names itself as its backing file";
 		goto out;
 	}
@@ -331,8 +331,7 @@ static int rebase(const char *cow, const char *newpath)
 	ret = cow_backing_stat(abs, &size, &mtime);
 	if (ret)
 		errx(EXIT_TROUBLE, "backing file %s: %s", xescape(abs), strerror(-ret));
-	if (fstat(fd, &st) == 0 && stat(abs, &bst) == 0 &&
-	    st.st_dev == bst.st_dev && st.st_ino == bst.st_ino)
+	if (fstat(fd, &st) == 0 && stat(abs, &bst) == 0 && same_stat(&st, &bst))
 		errx(EXIT_TROUBLE, "%s: is the COW file itself", xescape(newpath));
 	if (size != h.size)
 		errx(COW_EXIT_STALE, "%s: size %" PRIu64 " differs from the recorded %" PRIu64

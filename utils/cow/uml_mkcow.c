@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "lib/cow.h"
+#include "lib/file.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 
@@ -29,15 +30,6 @@ static void __attribute__((noreturn)) usage(void)
 	       "  -V, --version   show the version and exit\n",
 	       program_invocation_short_name);
 	exit(EXIT_SUCCESS);
-}
-
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
-		return 0;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static int make_cow(const char *cow, const char *backing, int force)

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "lib/cow.h"
+#include "lib/file.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 
@@ -66,15 +67,6 @@ static void __attribute__((noreturn)) usage(void)
 	       "backing files are never changed.\n",
 	       program_invocation_short_name, program_invocation_short_name);
 	exit(EXIT_SUCCESS);
-}
-
-static int same_inode(int fd, const char *path)
-{
-	struct stat a, b;
-
-	if (fstat(fd, &a) < 0 || stat(path, &b) < 0)
-		return 0;
-	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 static void check_lock(int fd, int exclusive, const char *path)
@@ -157,7 +149,7 @@ static void open_backing(struct moo *m)
 		err(1, "backing file %s", m->shown);
 	if (fstat(m->back_fd, &fst) < 0)
 		err(1, "backing file %s", m->shown);
-	if (fst.st_dev != st.st_dev || fst.st_ino != st.st_ino)
+	if (!same_stat(&fst, &st))
 		errx(1, "backing file %s: replaced while it was opened", m->shown);
 	flags = fcntl(m->back_fd, F_GETFL);
 	if (flags < 0 || fcntl(m->back_fd, F_SETFL, flags & ~O_NONBLOCK) < 0)

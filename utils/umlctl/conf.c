@@ -32,6 +32,7 @@
 #include <libfdt.h>
 
 #include "lib/cow.h"
+#include "lib/file.h"
 #include "umlctl.h"
 
 #ifndef UMLCTL_USER
@@ -464,15 +465,6 @@ static int check_access(struct uc_conf *c, const struct ent *e,
 		return 0;
 	}
 	return 1;
-}
-
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-
-	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
-		return 0;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 /* An existing COW must be over DISK, as the kernel checks it: the same
