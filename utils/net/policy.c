@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/ids.h"
 #include "policy.h"
 
 #define LINE_MAX_LEN 1024
@@ -113,13 +114,11 @@ static int parse_who(struct parse *ps, int is_group, const char *s,
 		     unsigned int *id)
 {
 	const char *kind = is_group ? "group" : "user";
-	unsigned long v;
 	size_t i;
 
 	if (s[0] >= '0' && s[0] <= '9') {
-		if (parse_uint(s, 0xfffffffeUL, &v))
+		if (parse_id(s, id))
 			return bad(ps, "bad %s id '%.40s'", kind, s);
-		*id = (unsigned int)v;
 		return 0;
 	}
 	for (i = 0; s[i]; i++) {
@@ -130,19 +129,8 @@ static int parse_who(struct parse *ps, int is_group, const char *s,
 		      c == '-' || (c == '$' && !s[i + 1])) || i > 64)
 			return bad(ps, "bad %s name '%.40s'", kind, s);
 	}
-	if (is_group) {
-		struct group *gr = getgrnam(s);
-
-		if (!gr)
-			return bad(ps, "no group '%s'", s);
-		*id = (unsigned int)gr->gr_gid;
-	} else {
-		struct passwd *pw = getpwnam(s);
-
-		if (!pw)
-			return bad(ps, "no user '%s'", s);
-		*id = (unsigned int)pw->pw_uid;
-	}
+	if (is_group ? parse_group(s, id) : parse_user(s, id, NULL))
+		return bad(ps, "no %s '%s'", kind, s);
 	return 0;
 }
 

@@ -9,26 +9,21 @@
  *
  * This file is part of user-mode-linux.
  */
+#include <err.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <grp.h>
-#include <limits.h>
 #include <net/if.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
-#include <sys/capability.h>
 
+#include "lib/caps.h"
+#include "lib/ids.h"
+#include "lib/tun.h"
 #include "lib/util.h"
-
-#ifndef TUN_DEV
-#define TUN_DEV "/dev/net/tun"
-#endif
 
 struct tunctl {
 	const char *name;	/* -t / -d NAME, or NULL: the kernel picks */
@@ -65,56 +60,6 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-/* A decimal id in [0, UINT_MAX - 1] (the last value means "none"). */
-static int parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v >= UINT_MAX)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int parse_user(const char *s, uid_t *uid)
-{
-	struct passwd *pw;
-	unsigned long v;
-
-	if (parse_id(s, &v) == 0) {
-		*uid = v;
-		return 0;
-	}
-	errno = 0;
-	pw = getpwnam(s);
-	if (!pw)
-		return errno ? -errno : -ENOENT;
-	*uid = pw->pw_uid;
-	return 0;
-}
-
-static int parse_group(const char *s, gid_t *gid)
-{
-	struct group *gr;
-	unsigned long v;
-
-	if (parse_id(s, &v) == 0) {
-		*gid = v;
-		return 0;
-	}
-	errno = 0;
-	gr = getgrnam(s);
-	if (!gr)
-		return errno ? -errno : -ENOENT;
-	*gid = gr->gr_gid;
-	return 0;
-}
-
 static int check_name(const char *name)
 {
 	size_t len = strlen(name);
@@ -128,101 +73,60 @@ static int check_name(const char *name)
 	return 0;
 }
 
-/* Whether the effective set holds CAP_NET_ADMIN; 1, 0 or -errno. */
-static int have_net_admin(void)
-{
-	cap_flag_value_t v = CAP_CLEAR;
-	cap_t caps;
-	int ret;
-
-	caps = cap_get_proc();
-	if (!caps)
-		return -errno;
-	ret = cap_get_flag(caps, CAP_NET_ADMIN, CAP_EFFECTIVE, &v) ? -errno : 0;
-	cap_free(caps);
-	if (ret)
-		return ret;
-	return v == CAP_SET;
-}
-
 static int check_privilege(void)
 {
-	int ret = have_net_admin();
+	int ret = cap_effective_has(CAP_NET_ADMIN);
 
 	if (ret < 0) {
-		fprintf(stderr, "%s: cannot read this process's capabilities: %s\n",
-			program_invocation_short_name, strerror(-ret));
+		warnx("cannot read this process's capabilities: %s", strerror(-ret));
 		return -1;
 	}
 	if (ret == 0) {
-		fprintf(stderr, "%s: missing capability CAP_NET_ADMIN (effective set): "
-			"run as root or grant it, e.g. setcap cap_net_admin+ep\n",
-			program_invocation_short_name);
+		warnx("missing capability CAP_NET_ADMIN (effective set): "
+		      "run as root or grant it, e.g. setcap cap_net_admin+ep");
 		return -1;
 	}
 	return 0;
 }
 
-static int open_tun(void)
+/* Why tun_open() failed: opening TUN_DEV, or WHAT (create, attach to)
+ * to NAME; HINT is said after an EINVAL. */
+static void tun_error(int ret, int opened, const char *what, const char *name,
+		      const char *hint)
 {
-	int fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		fprintf(stderr, "%s: cannot open %s: %s%s\n",
-			program_invocation_short_name, TUN_DEV, strerror(errno),
-			errno == ENOENT ? " (is the tun module loaded?)" : "");
-	return fd;
-}
-
-/* TUNSETIFF for NAME (may be NULL) without attaching to an existing device
- * someone else holds: IFF_TUN_EXCL refuses a name already in use. */
-static int attach(int fd, const char *name, short type, char *out)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = type | IFF_NO_PI;
-	if (name)
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-		return -errno;
-	snprintf(out, IFNAMSIZ, "%s", ifr.ifr_name);
-	return 0;
+	if (!opened)
+		warnx("cannot open %s: %s%s", TUN_DEV, strerror(-ret),
+		      ret == -ENOENT ? " (is the tun module loaded?)" : "");
+	else
+		warnx("cannot %s %s: %s%s", what, name ? name : "a device",
+		      strerror(-ret), ret == -EINVAL && hint ? hint : "");
 }
 
 static int do_create(const struct tunctl *t)
 {
 	char name[IFNAMSIZ];
-	int fd, ret, err = 1;
+	int fd, opened, err = 1;
 
 	if (t->name && if_nametoindex(t->name)) {
-		fprintf(stderr, "%s: device %s already exists\n",
-			program_invocation_short_name, t->name);
+		warnx("device %s already exists", t->name);
 		return 1;
 	}
-	fd = open_tun();
-	if (fd < 0)
+	/* IFF_TUN_EXCL: never attach to a device someone else holds. */
+	fd = tun_open(t->name, t->type | IFF_TUN_EXCL, 0, name, &opened);
+	if (fd < 0) {
+		tun_error(fd, opened, "create", t->name, NULL);
 		return 1;
-	ret = attach(fd, t->name, t->type | IFF_TUN_EXCL, name);
-	if (ret) {
-		fprintf(stderr, "%s: cannot create %s: %s\n",
-			program_invocation_short_name,
-			t->name ? t->name : "a device", strerror(-ret));
-		goto out;
 	}
 	if (t->have_owner && ioctl(fd, TUNSETOWNER, (unsigned long)t->owner) < 0) {
-		fprintf(stderr, "%s: %s: cannot set owner %u: %s\n",
-			program_invocation_short_name, name, t->owner, strerror(errno));
+		warn("%s: cannot set owner %u", name, t->owner);
 		goto out;
 	}
 	if (t->have_group && ioctl(fd, TUNSETGROUP, (unsigned long)t->group) < 0) {
-		fprintf(stderr, "%s: %s: cannot set group %u: %s\n",
-			program_invocation_short_name, name, t->group, strerror(errno));
+		warn("%s: cannot set group %u", name, t->group);
 		goto out;
 	}
 	if (ioctl(fd, TUNSETPERSIST, 1UL) < 0) {
-		fprintf(stderr, "%s: %s: cannot make it persistent: %s\n",
-			program_invocation_short_name, name, strerror(errno));
+		warn("%s: cannot make it persistent", name);
 		goto out;
 	}
 	if (t->brief)
@@ -240,29 +144,23 @@ out:
 static int do_delete(const struct tunctl *t)
 {
 	char name[IFNAMSIZ];
-	int fd, ret, err = 1;
+	int fd, opened, err = 1;
 
 	if (!if_nametoindex(t->name)) {
-		fprintf(stderr, "%s: no device %s\n", program_invocation_short_name,
-			t->name);
+		warnx("no device %s", t->name);
 		return 1;
 	}
-	fd = open_tun();
-	if (fd < 0)
-		return 1;
 	/* Either kind: try tap, then tun. */
-	ret = attach(fd, t->name, IFF_TAP, name);
-	if (ret == -EINVAL)
-		ret = attach(fd, t->name, IFF_TUN, name);
-	if (ret) {
-		fprintf(stderr, "%s: cannot attach to %s: %s%s\n",
-			program_invocation_short_name, t->name, strerror(-ret),
-			ret == -EINVAL ? " (not a tun or tap device?)" : "");
-		goto out;
+	fd = tun_open(t->name, IFF_TAP, 0, name, &opened);
+	if (fd == -EINVAL)
+		fd = tun_open(t->name, IFF_TUN, 0, name, &opened);
+	if (fd < 0) {
+		tun_error(fd, opened, "attach to", t->name,
+			  " (not a tun or tap device?)");
+		return 1;
 	}
 	if (ioctl(fd, TUNSETPERSIST, 0UL) < 0) {
-		fprintf(stderr, "%s: %s: cannot clear persistence: %s\n",
-			program_invocation_short_name, name, strerror(errno));
+		warn("%s: cannot clear persistence", name);
 		goto out;
 	}
 	if (t->brief)
@@ -289,7 +187,6 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *prog = program_invocation_short_name;
 	int c, kinds = 0;
 
 	while ((c = getopt_long(argc, argv, "t:pnu:g:d:bhV", longopts, NULL)) != -1) {
@@ -297,14 +194,12 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		case 't':
 		case 'd':
 			if (t->name) {
-				fprintf(stderr, "%s: give one device name\n", prog);
+				warnx("give one device name");
 				usage_error();
 			}
-			if (check_name(optarg)) {
-				fprintf(stderr, "%s: invalid device name '%s' (1 to %d characters, no '/', ':' or spaces)\n",
-					prog, optarg, IFNAMSIZ - 1);
-				exit(EXIT_TROUBLE);
-			}
+			if (check_name(optarg))
+				errx(EXIT_TROUBLE, "invalid device name '%s' (1 to %d characters, no '/', ':' or spaces)",
+				     optarg, IFNAMSIZ - 1);
 			t->name = optarg;
 			t->delete |= c == 'd';
 			break;
@@ -317,17 +212,13 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 			kinds++;
 			break;
 		case 'u':
-			if (parse_user(optarg, &t->owner)) {
-				fprintf(stderr, "%s: unknown user '%s'\n", prog, optarg);
-				exit(EXIT_TROUBLE);
-			}
+			if (parse_user(optarg, &t->owner, NULL))
+				errx(EXIT_TROUBLE, "unknown user '%s'", optarg);
 			t->have_owner = 1;
 			break;
 		case 'g':
-			if (parse_group(optarg, &t->group)) {
-				fprintf(stderr, "%s: unknown group '%s'\n", prog, optarg);
-				exit(EXIT_TROUBLE);
-			}
+			if (parse_group(optarg, &t->group))
+				errx(EXIT_TROUBLE, "unknown group '%s'", optarg);
 			t->have_group = 1;
 			break;
 		case 'b':
@@ -342,15 +233,15 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		warnx("unexpected argument '%s'", argv[optind]);
 		usage_error();
 	}
 	if (kinds > 1) {
-		fprintf(stderr, "%s: -n and -p exclude each other\n", prog);
+		warnx("-n and -p exclude each other");
 		usage_error();
 	}
 	if (t->delete && (kinds || t->have_owner || t->have_group)) {
-		fprintf(stderr, "%s: -d takes no -n, -p, -u or -g\n", prog);
+		warnx("-d takes no -n, -p, -u or -g");
 		usage_error();
 	}
 }

@@ -37,6 +37,7 @@
  * This file is part of user-mode-linux.
  */
 #include <arpa/inet.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -62,14 +63,12 @@
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
 
+#include "lib/caps.h"
+#include "lib/tun.h"
 #include "lib/util.h"
 #include "net/policy.h"
 
 #define UML_NET_VERSION "4"
-
-#ifndef TUN_DEV
-#define TUN_DEV "/dev/net/tun"
-#endif
 
 #ifndef UML_NET_CONF
 #define UML_NET_CONF "/etc/uml_net.conf"
@@ -382,18 +381,6 @@ static int set_caps(int permitted, int effective)
 		ret = -errno;
 	cap_free(caps);
 	return ret;
-}
-
-static int have_net_admin(void)
-{
-	cap_flag_value_t v = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return 0;
-	cap_get_flag(caps, CAP_NET_ADMIN, CAP_PERMITTED, &v);
-	cap_free(caps);
-	return v == CAP_SET;
 }
 
 /*
@@ -749,14 +736,10 @@ static void __attribute__((noreturn)) check_policy(const char *override)
 	const char *path = override ? override : UML_NET_CONF;
 
 	if (override && getauxval(AT_SECURE) && ruid != 0) {
-		fputs("uml_net: UML_NET_CONF is honoured only for root or when uml_net is not set-uid\n",
-		      stderr);
-		exit(EXIT_TROUBLE);
+		errx(EXIT_TROUBLE, "UML_NET_CONF is honoured only for root or when uml_net is not set-uid");
 	}
-	if (policy_load(&policy, path, err, sizeof(err))) {
-		fprintf(stderr, "uml_net: policy: %s\n", err);
-		exit(EXIT_TROUBLE);
-	}
+	if (policy_load(&policy, path, err, sizeof(err)))
+		errx(EXIT_TROUBLE, "policy: %s", err);
 	policy_caller_init(&caller, ruid, rgid);
 	printf("%s: %s\n", path, policy.present ? "good" : "no such file (no policy)");
 	if (ruid == 0)
@@ -927,29 +910,18 @@ out:
 /* The tap, opened while still root (the node may be root's, mode 0600). */
 static int tap_open(char *name)
 {
-	struct ifreq ifr;
-	int fd, ret;
+	int opened, fd, ret;
 
-	fd = open(TUN_DEV, O_RDWR | O_CLOEXEC);
+	fd = tun_open(NULL, IFF_TAP, 0, name, &opened);
 	if (fd < 0)
-		return failed(-errno, "cannot open " TUN_DEV);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		ret = failed(-errno, "cannot create a tap");
-		goto out;
-	}
+		return failed(fd, opened ? "cannot create a tap" : "cannot open " TUN_DEV);
 	if (ioctl(fd, TUNSETOWNER, (unsigned long)ruid) < 0) {
 		ret = failed(-errno, "cannot give the tap to uid %u",
 			     (unsigned int)ruid);
-		goto out;
+		close(fd);
+		return ret;
 	}
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
 	return fd;
-out:
-	close(fd);
-	return ret;
 }
 
 /* Write VALUE to /proc/sys/net/ipv6/conf/DEV/KEY. */
@@ -1142,8 +1114,8 @@ static void send_reply(enum action action, int fd, const char *name)
 		if (reply.len)
 			fputs(reply.text, stderr);
 		if (action == ACT_TUNTAP_UP && fd >= 0)
-			fprintf(stderr, "uml_net: made %s, but standard output is not the kernel's socket\n",
-				name);
+			warnx("made %s, but standard output is not the kernel's socket",
+			      name);
 		return;
 	}
 	switch (action) {
@@ -1233,19 +1205,15 @@ int main(int argc, char **argv)
 	/* Too long: left empty, which the policy refuses as not absolute. */
 	if (env && strlen(env) < sizeof(override))
 		memcpy(override, env, strlen(env) + 1);
-	if (sanitize_process()) {
-		fputs("uml_net: cannot set up a clean process\n", stderr);
-		return EXIT_FAILURE;
-	}
+	if (sanitize_process())
+		errx(EXIT_FAILURE, "cannot set up a clean process");
 	/*
 	 * From here on nothing but CAP_NET_ADMIN, if we were given it, and
 	 * not even that in effect while the request is read.
 	 */
-	err = set_caps(have_net_admin(), 0);
-	if (err) {
-		fputs("uml_net: cannot drop capabilities\n", stderr);
-		return EXIT_FAILURE;
-	}
+	err = set_caps(cap_permitted_has(CAP_NET_ADMIN) > 0, 0);
+	if (err)
+		errx(EXIT_FAILURE, "cannot drop capabilities");
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		usage();
 	if (argc == 2 &&
@@ -1263,7 +1231,7 @@ int main(int argc, char **argv)
 	err = load_policy(env ? override : NULL);
 	if (err)
 		goto out;
-	if (!have_net_admin()) {
+	if (cap_permitted_has(CAP_NET_ADMIN) <= 0) {
 		err = refuse("no CAP_NET_ADMIN: uml_net must be installed set-uid root (mode 4754, group uml-net)");
 		goto out;
 	}

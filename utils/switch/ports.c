@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 
+#include "lib/tun.h"
 #include "switch/switch.h"
 
 _Static_assert(sizeof(struct request_v3) == 124,
@@ -31,10 +32,6 @@ _Static_assert(sizeof(struct request_v3) == 124,
 
 #define RX_BATCH	64	/* frames read from one port per wakeup */
 #define REQ_TIMEOUT_MS	10000	/* a control request must arrive by then */
-
-#ifndef TUN_DEV
-#define TUN_DEV "/dev/net/tun"
-#endif
 
 const char *port_type_name(enum port_type t)
 {
@@ -556,29 +553,20 @@ void ports_sweep(struct sw *sw, int64_t now)
 
 int port_add_tap(struct sw *sw, const char *dev)
 {
-	struct ifreq ifr;
+	char name[IFNAMSIZ];
 	struct port *p;
 	int fd, ret;
 
-	if (strlen(dev) >= IFNAMSIZ)
-		return -ENAMETOOLONG;
-	fd = open(TUN_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	fd = tun_open(dev, IFF_TAP, O_NONBLOCK, name, NULL);
 	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		ret = -errno;
-		goto out;
-	}
+		return fd;
 	p = port_new(sw, PORT_TAP);
 	if (!p) {
-		ret = -ENOMEM;
-		goto out;
+		close(fd);
+		return -ENOMEM;
 	}
 	p->data_fd = fd;
-	snprintf(p->peer, sizeof(p->peer), "%s", ifr.ifr_name);
+	snprintf(p->peer, sizeof(p->peer), "%s", name);
 	ret = watch_add(sw, fd, &p->data_w, EPOLLIN);
 	if (ret < 0) {
 		port_close(sw, p, NULL);
@@ -586,7 +574,4 @@ int port_add_tap(struct sw *sw, const char *dev)
 	}
 	p->state = PORT_ACTIVE;
 	return 0;
-out:
-	close(fd);
-	return ret;
 }

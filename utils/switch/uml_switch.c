@@ -17,7 +17,6 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -33,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/ids.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 #include "switch/switch.h"
@@ -194,40 +194,20 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static void parse_user(struct opts *o, const char *s)
+static void parse_user_opt(struct opts *o, const char *s)
 {
-	struct passwd *pw;
-	unsigned int v;
+	gid_t gid;
 
-	errno = 0;
-	pw = getpwnam(s);
-	if (pw) {
-		o->uid = pw->pw_uid;
-		if (!o->have_gid)
-			o->gid = pw->pw_gid;
-	} else if (parse_uint(s, UINT_MAX - 1, &v) == 0) {
-		o->uid = v;
-		pw = getpwuid(v);
-		if (!o->have_gid)
-			o->gid = pw ? pw->pw_gid : v;
-	} else {
+	if (parse_user(s, &o->uid, &gid))
 		errx(EXIT_TROUBLE, "-user: unknown user '%s'", s);
-	}
+	if (!o->have_gid)
+		o->gid = gid;
 	o->have_uid = 1;
 }
 
-static void parse_group(struct opts *o, const char *s)
+static void parse_group_opt(struct opts *o, const char *s)
 {
-	struct group *gr;
-	unsigned int v;
-
-	errno = 0;
-	gr = getgrnam(s);
-	if (gr)
-		o->gid = gr->gr_gid;
-	else if (parse_uint(s, UINT_MAX - 1, &v) == 0)
-		o->gid = v;
-	else
+	if (parse_group(s, &o->gid))
 		errx(EXIT_TROUBLE, "-group: unknown group '%s'", s);
 	o->have_gid = 1;
 }
@@ -351,7 +331,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			user = optarg;
 			break;
 		case O_GROUP:
-			parse_group(o, optarg);
+			parse_group_opt(o, optarg);
 			break;
 		case O_STATS:
 		case O_MACS:
@@ -372,7 +352,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		usage_error();
 	}
 	if (user)
-		parse_user(o, user);
+		parse_user_opt(o, user);
 	if (o->pcap_limit && !o->pcap)
 		errx(EXIT_TROUBLE, "-pcap-limit needs -pcap");
 }
