@@ -129,8 +129,8 @@ static int parse_force(int argc, char **argv, int *force, int *level)
 			*force = 1;
 			break;
 		case 'h':
-			printf("Usage: uml_cow pack [-0..-9] [-f] IMAGE OUT.gz\n"
-			       "       uml_cow unpack [-f] IN.gz IMAGE\n");
+			printf(USAGE_HEADER "uml_cow pack [-0..-9] [-f] IMAGE OUT.gz\n"
+			       USAGE_MORE "uml_cow unpack [-f] IN.gz IMAGE\n");
 			exit(EXIT_SUCCESS);
 		default:
 			usage_error();

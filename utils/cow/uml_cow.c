@@ -25,21 +25,25 @@
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage: %s [options] COMMAND ARGS...\n\n"
-	       "Inspect, check, rebase, pack and unpack UML COW files and disk images.\n\n"
-	       "Commands:\n"
-	       "  info [--json] COW              describe a COW file and its backing file\n"
-	       "  check [--json] COW             validate it; exit 0 valid, 1 invalid,\n"
-	       "                                 3 backing file missing or changed\n"
-	       "  rebase [-b BACKING] COW        record BACKING (default: the current one)\n"
-	       "                                 and its mtime, after checking its size\n"
-	       "  pack [-0..-9] [-f] IMAGE OUT.gz  compress an image or COW (holes stay cheap)\n"
-	       "  unpack [-f] IN.gz IMAGE        decompress into a sparse IMAGE\n\n"
-	       "Options:\n"
-	       "  -h, --help      show this help and exit\n"
-	       "  -V, --version   show the version and exit\n\n"
-	       "Exit status 2 means a usage or system error.\n",
-	       program_invocation_short_name);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [options] COMMAND ARGS...\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Inspect, check, rebase, pack and unpack UML COW files and disk images.\n",
+	      stdout);
+	fputs(USAGE_COMMANDS
+	      " info [--json] COW              describe a COW file and its backing file\n"
+	      " check [--json] COW             validate it; exit 0 valid, 1 invalid,\n"
+	      "                                3 backing file missing or changed\n"
+	      " rebase [-b BACKING] COW        record BACKING (default: the current one)\n"
+	      "                                and its mtime, after checking its size\n"
+	      " pack [-0..-9] [-f] IMAGE OUT.gz  compress an image or COW (holes stay cheap)\n"
+	      " unpack [-f] IN.gz IMAGE        decompress into a sparse IMAGE\n", stdout);
+	fputs(USAGE_OPTIONS, stdout);
+	usage_help_options(15);
+	fputs(USAGE_SEPARATOR
+	      "Exit status 2 means a usage or system error.\n", stdout);
+	fputs(USAGE_MAN_TAIL("uml_cow(1)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -22,13 +22,16 @@
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage: %s [options] COW BACKING\n\n"
-	       "Create COW, a copy-on-write file over BACKING, as the UML kernel would.\n\n"
-	       "Options:\n"
-	       "  -f, --force     replace COW if it exists\n"
-	       "  -h, --help      show this help and exit\n"
-	       "  -V, --version   show the version and exit\n",
-	       program_invocation_short_name);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [options] COW BACKING\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Create COW, a copy-on-write file over BACKING, as the UML kernel would.\n",
+	      stdout);
+	fputs(USAGE_OPTIONS
+	      " -f, --force     replace COW if it exists\n", stdout);
+	usage_help_options(15);
+	fputs(USAGE_MAN_TAIL("uml_mkcow(1)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -49,23 +49,26 @@ struct moo {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage: %s [options] COW NEWFILE\n"
-	       "       %s [options] -d COW\n\n"
-	       "Merge a UML COW file with its backing file.\n\n"
-	       "Options:\n"
-	       "  -b, --backing FILE  use FILE as the backing file, not the one the COW names\n"
-	       "  -d, --destructive   merge into the backing file in place; an interrupted\n"
-	       "                      run leaves it partly merged (every sector old or new):\n"
-	       "                      run the same command again with --force to finish it\n"
-	       "  -f, --force         merge even if the backing file's size or mtime differ\n"
-	       "                      from the COW's record; replace an existing NEWFILE\n"
-	       "  -q, --quiet         no progress display\n"
-	       "  -h, --help          show this help and exit\n"
-	       "  -V, --version       show the version and exit\n\n"
-	       "NEWFILE is written beside itself under a temporary name, synced and\n"
-	       "renamed: an interrupted merge leaves no partial NEWFILE, and the COW and\n"
-	       "backing files are never changed.\n",
-	       program_invocation_short_name, program_invocation_short_name);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [options] COW NEWFILE\n", p);
+	printf(USAGE_MORE "%s [options] -d COW\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Merge a UML COW file with its backing file.\n", stdout);
+	fputs(USAGE_OPTIONS
+	      " -b, --backing FILE  use FILE as the backing file, not the one the COW names\n"
+	      " -d, --destructive   merge into the backing file in place; an interrupted\n"
+	      "                     run leaves it partly merged (every sector old or new):\n"
+	      "                     run the same command again with --force to finish it\n"
+	      " -f, --force         merge even if the backing file's size or mtime differ\n"
+	      "                     from the COW's record; replace an existing NEWFILE\n"
+	      " -q, --quiet         no progress display\n", stdout);
+	usage_help_options(19);
+	fputs(USAGE_SEPARATOR
+	      "NEWFILE is written beside itself under a temporary name, synced and\n"
+	      "renamed: an interrupted merge leaves no partial NEWFILE, and the COW and\n"
+	      "backing files are never changed.\n", stdout);
+	fputs(USAGE_MAN_TAIL("uml_moo(1)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -36,21 +36,18 @@
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage:\n"
-	       " %1$s                    (port channel: the kernel's socket is fd 3)\n"
-	       " %1$s -uml-socket FILE   (xterm channel)\n"
-	       "\n"
-	       "Pass this terminal (stdin) to a UML kernel for a console channel,\n"
-	       "then wait until the kernel closes the console.  Run by the kernel\n"
-	       "itself, through in.telnetd or a terminal emulator.\n"
-	       "\n"
-	       "Options:\n"
-	       " -uml-socket FILE   the kernel's datagram socket (xterm channel)\n"
-	       " -h, --help         display this help and exit\n"
-	       " -V, --version      output version information and exit\n"
-	       "\n"
-	       "See port-helper(8).\n",
-	       program_invocation_short_name);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s                    (port channel: the kernel's socket is fd 3)\n", p);
+	printf(USAGE_MORE "%s -uml-socket FILE   (xterm channel)\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Pass this terminal (stdin) to a UML kernel for a console channel,\n"
+	      "then wait until the kernel closes the console.  Run by the kernel\n"
+	      "itself, through in.telnetd or a terminal emulator.\n", stdout);
+	fputs(USAGE_OPTIONS
+	      " -uml-socket FILE   the kernel's datagram socket (xterm channel)\n", stdout);
+	usage_help_options(18);
+	fputs(USAGE_MAN_TAIL("port-helper(8)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -45,25 +45,24 @@ struct watchdog {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage:\n"
-	       " %1$s [--timeout SECONDS] -pid PID\n"
-	       " %1$s [--timeout SECONDS] -mconsole SOCKET\n"
-	       "\n"
-	       "The host side of a UML guest's hardware watchdog (harddog): the\n"
-	       "kernel starts it and feeds it on stdin; when the feeding stops for\n"
-	       "the timeout, it kills PID or sends a hang notification to SOCKET.\n"
-	       "\n"
-	       "Options:\n"
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [--timeout SECONDS] -pid PID\n", p);
+	printf(USAGE_MORE "%s [--timeout SECONDS] -mconsole SOCKET\n", p);
+	fputs(USAGE_SEPARATOR
+	      "The host side of a UML guest's hardware watchdog (harddog): the\n"
+	      "kernel starts it and feeds it on stdin; when the feeding stops for\n"
+	      "the timeout, it kills PID or sends a hang notification to SOCKET.\n",
+	      stdout);
+	printf(USAGE_OPTIONS
 	       " -pid PID              kill PID (the UML kernel) when the guest hangs\n"
 	       " -mconsole SOCKET      send an MCONSOLE_HANG notification to SOCKET instead\n"
-	       " -t, --timeout SECONDS time without a ping before acting (default %2$d,\n"
+	       " -t, --timeout SECONDS time without a ping before acting (default %d,\n"
 	       "                       or $UML_WATCHDOG_TIMEOUT)\n"
-	       " -q, --quiet           no message on stderr when acting\n"
-	       " -h, --help            display this help and exit\n"
-	       " -V, --version         output version information and exit\n"
-	       "\n"
-	       "See uml_watchdog(8).\n",
-	       program_invocation_short_name, DEFAULT_TIMEOUT);
+	       " -q, --quiet           no message on stderr when acting\n",
+	       DEFAULT_TIMEOUT);
+	usage_help_options(21);
+	fputs(USAGE_MAN_TAIL("uml_watchdog(8)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

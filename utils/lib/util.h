@@ -19,6 +19,36 @@
 #define PACKAGE_VERSION "unknown"
 #endif
 
+/*
+ * --help in one shape for every program (after util-linux's c.h):
+ *
+ *	printf(USAGE_HEADER "%s [options] FILE\n", prog);
+ *	printf(USAGE_MORE "%s -x OTHER\n", prog);	(more synopses)
+ *	fputs(USAGE_SEPARATOR "What it does, in a line or two.\n", stdout);
+ *	fputs(USAGE_OPTIONS, stdout);
+ *	fputs(" -f, --force    what -f does\n", stdout);
+ *	usage_help_options(14);			(the column of the texts)
+ *	fputs(USAGE_MAN_TAIL("prog(1)"), stdout);
+ *
+ * Options are indented one space; USAGE_COMMANDS heads a list of
+ * subcommands the same way.
+ */
+#define USAGE_HEADER		"Usage: "
+#define USAGE_MORE		"       "
+#define USAGE_SEPARATOR		"\n"
+#define USAGE_COMMANDS		"\nCommands:\n"
+#define USAGE_OPTIONS		"\nOptions:\n"
+#define USAGE_HELP		"display this help and exit"
+#define USAGE_VERSION		"display the version and exit"
+#define USAGE_MAN_TAIL(page)	"\nSee " page ".\n"
+
+/* The -h and -V lines, their texts starting at column WIDTH + 2. */
+static inline void usage_help_options(int width)
+{
+	printf(" %-*s %s\n", width, "-h, --help", USAGE_HELP);
+	printf(" %-*s %s\n", width, "-V, --version", USAGE_VERSION);
+}
+
 static inline void __attribute__((noreturn)) print_version(void)
 {
 	extern char *program_invocation_short_name;

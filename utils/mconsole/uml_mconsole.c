@@ -41,24 +41,27 @@ struct mcon {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage: %s [options] UMID|SOCKET [COMMAND...]\n"
-	       "       %s [options] --listen SOCKET\n\n"
-	       "Send management console commands to a running UML guest; without a\n"
-	       "command, read them interactively.\n\n"
-	       "Options:\n"
-	       "  -u, --uml-dir DIR   the guests' uml_dir (default: $UML_DIR, else ~/.uml)\n"
-	       "  -t, --timeout SECS  wait at most SECS for each reply packet (default 5;\n"
-	       "                      0 waits forever)\n"
-	       "  -l, --listen SOCKET print the notifications a guest booted with\n"
-	       "                      mconsole=notify:SOCKET sends there\n"
-	       "  -n, --count N       with --listen: exit after N notifications\n"
-	       "  -h, --help          show this help and exit\n"
-	       "  -V, --version       show the version and exit\n\n"
-	       "Kernel commands: version, help, halt, reboot, config, remove, sysrq, cad,\n"
-	       "stop, go, log, proc, stack.  Interactive commands: help, quit,\n"
-	       "switch UMID.  Exit status: 0 OK, 1 the guest replied ERR, 2 usage or\n"
-	       "connection problem.\n",
-	       program_invocation_short_name, program_invocation_short_name);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [options] UMID|SOCKET [COMMAND...]\n", p);
+	printf(USAGE_MORE "%s [options] --listen SOCKET\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Send management console commands to a running UML guest; without a\n"
+	      "command, read them interactively.\n", stdout);
+	fputs(USAGE_OPTIONS
+	      " -u, --uml-dir DIR   the guests' uml_dir (default: $UML_DIR, else ~/.uml)\n"
+	      " -t, --timeout SECS  wait at most SECS for each reply packet (default 5;\n"
+	      "                     0 waits forever)\n"
+	      " -l, --listen SOCKET print the notifications a guest booted with\n"
+	      "                     mconsole=notify:SOCKET sends there\n"
+	      " -n, --count N       with --listen: exit after N notifications\n", stdout);
+	usage_help_options(19);
+	fputs(USAGE_SEPARATOR
+	      "Kernel commands: version, help, halt, reboot, config, remove, sysrq, cad,\n"
+	      "stop, go, log, proc, stack.  Interactive commands: help, quit,\n"
+	      "switch UMID.  Exit status: 0 OK, 1 the guest replied ERR, 2 usage or\n"
+	      "connection problem.\n", stdout);
+	fputs(USAGE_MAN_TAIL("uml_mconsole(1)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -38,25 +38,23 @@ struct tunctl {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage:\n"
-	       " %1$s [-n|-p] [-u USER] [-g GROUP] [-t NAME] [-b]\n"
-	       " %1$s -d NAME [-b]\n"
-	       "\n"
-	       "Create or delete a persistent tun or tap device.\n"
-	       "\n"
-	       "Options:\n"
-	       " -t, --name NAME     the device's name (default: the kernel picks tapN/tunN)\n"
-	       " -p, --tap           a tap device (Ethernet frames; the default)\n"
-	       " -n, --tun           a tun device (IP packets)\n"
-	       " -u, --user USER     owner allowed to attach without privileges (name or uid)\n"
-	       " -g, --group GROUP   group allowed to attach without privileges (name or gid)\n"
-	       " -d, --delete NAME   make NAME non-persistent, which deletes it\n"
-	       " -b, --brief         print only the device name\n"
-	       " -h, --help          display this help and exit\n"
-	       " -V, --version       output version information and exit\n"
-	       "\n"
-	       "Needs CAP_NET_ADMIN.  See tunctl(8).\n",
-	       program_invocation_short_name);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [-n|-p] [-u USER] [-g GROUP] [-t NAME] [-b]\n", p);
+	printf(USAGE_MORE "%s -d NAME [-b]\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Create or delete a persistent tun or tap device.\n", stdout);
+	fputs(USAGE_OPTIONS
+	      " -t, --name NAME     the device's name (default: the kernel picks tapN/tunN)\n"
+	      " -p, --tap           a tap device (Ethernet frames; the default)\n"
+	      " -n, --tun           a tun device (IP packets)\n"
+	      " -u, --user USER     owner allowed to attach without privileges (name or uid)\n"
+	      " -g, --group GROUP   group allowed to attach without privileges (name or gid)\n"
+	      " -d, --delete NAME   make NAME non-persistent, which deletes it\n"
+	      " -b, --brief         print only the device name\n", stdout);
+	usage_help_options(19);
+	fputs(USAGE_SEPARATOR "Needs CAP_NET_ADMIN.\n", stdout);
+	fputs(USAGE_MAN_TAIL("tunctl(8)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -156,26 +156,22 @@ static int __attribute__((format(printf, 2, 3))) failed(int err,
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage:\n"
-	       " uml_net 4 tuntap up [GATEWAY]\n"
-	       " uml_net 4 add|del DEVICE ADDRESS NETMASK\n"
-	       " uml_net 4 slip up GATEWAY\n"
-	       " uml_net 4 slip down DEVICE\n"
-	       " uml_net --check-policy\n"
-	       " uml_net --help | --version\n"
-	       "\n"
-	       "Set up the host side of User Mode Linux's legacy tuntap and slip\n"
-	       "transports.  Run by the UML kernel, which passes its file\n"
-	       "descriptors; not meant to be run by hand.  ethertap is refused.\n"
-	       "\n"
-	       "Options:\n"
-	       "     --check-policy  check the policy file and print what it\n"
-	       "                     gives the caller\n"
-	       " -h, --help          display this help and exit\n"
-	       " -V, --version       output version information and exit\n"
-	       "\n"
-	       "Policy file: %s\n"
-	       "See uml_net(8) and uml_net.conf(5).\n", UML_NET_CONF);
+	printf(USAGE_HEADER "uml_net 4 tuntap up [GATEWAY]\n");
+	printf(USAGE_MORE "uml_net 4 add|del DEVICE ADDRESS NETMASK\n");
+	printf(USAGE_MORE "uml_net 4 slip up GATEWAY\n");
+	printf(USAGE_MORE "uml_net 4 slip down DEVICE\n");
+	printf(USAGE_MORE "uml_net --check-policy\n");
+	printf(USAGE_MORE "uml_net --help | --version\n");
+	fputs(USAGE_SEPARATOR
+	      "Set up the host side of User Mode Linux's legacy tuntap and slip\n"
+	      "transports.  Run by the UML kernel, which passes its file\n"
+	      "descriptors; not meant to be run by hand.  ethertap is refused.\n", stdout);
+	fputs(USAGE_OPTIONS
+	      "     --check-policy  check the policy file and print what it\n"
+	      "                     gives the caller\n", stdout);
+	usage_help_options(19);
+	printf(USAGE_SEPARATOR "Policy file: %s\n", UML_NET_CONF);
+	fputs(USAGE_MAN_TAIL("uml_net(8) and uml_net.conf(5)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 

@@ -103,26 +103,26 @@ void logmsg(int prio, const char *fmt, ...)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage:\n"
-	       " %1$s [options]\n"
-	       " %1$s -stats MGMT | -macs MGMT\n"
-	       "\n"
-	       "A user-space Ethernet switch for User Mode Linux guests: daemon\n"
-	       "transport ports (ethN=daemon,MAC,unix,CTL), vector bess ports\n"
-	       "(vecN:transport=bess,dst=SOCK) and a host tap.\n"
-	       "\n"
-	       "Options:\n"
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [options]\n", p);
+	printf(USAGE_MORE "%s -stats MGMT | -macs MGMT\n", p);
+	fputs(USAGE_SEPARATOR
+	      "A user-space Ethernet switch for User Mode Linux guests: daemon\n"
+	      "transport ports (ethN=daemon,MAC,unix,CTL), vector bess ports\n"
+	      "(vecN:transport=bess,dst=SOCK) and a host tap.\n", stdout);
+	printf(USAGE_OPTIONS
 	       " -unix CTL        control socket for daemon ports (default " DEFAULT_CTL ")\n"
 	       " -bess SOCK       also accept bess ports (SOCK_SEQPACKET) on SOCK\n"
 	       " -tap DEV         join the host tap device DEV as a port\n"
 	       " -hub             repeat every frame to every port (no learning)\n"
-	       " -age SECONDS     forget a MAC address unseen this long (default %2$d)\n"
+	       " -age SECONDS     forget a MAC address unseen this long (default %d)\n"
 	       " -mgmt SOCK       management socket: per-port counters, MAC table\n"
-	       " -max-ports N     at most N daemon and bess ports (default %3$d)\n"
+	       " -max-ports N     at most N daemon and bess ports (default %d)\n"
 	       " -max-user-ports N\n"
-	       "                  at most N of them for one peer user (default %4$d)\n"
+	       "                  at most N of them for one peer user (default %d)\n"
 	       " -bess-idle SECONDS\n"
-	       "                  close a bess port silent this long (default %5$d, 0: never)\n"
+	       "                  close a bess port silent this long (default %d, 0: never)\n"
 	       " -pcap FILE       capture every switched frame to FILE (pcap format)\n"
 	       " -pcap-limit SIZE stop the capture before FILE grows past SIZE (K, M, G)\n"
 	       " -daemon          detach and log to syslog once the sockets are ready\n"
@@ -131,12 +131,13 @@ static void __attribute__((noreturn)) usage(void)
 	       " -group GROUP     run as GROUP (default: USER's group)\n"
 	       " -stats MGMT      print the port counters of the switch at MGMT and exit\n"
 	       " -macs MGMT       print the MAC table of the switch at MGMT and exit\n"
-	       " -help            display this help and exit\n"
-	       " -version         output version information and exit\n"
-	       "\n"
-	       "Every option may also be written with two dashes.  See uml_switch(8).\n",
-	       program_invocation_short_name, DEFAULT_AGE, DEFAULT_MAX_PORTS,
-	       DEFAULT_MAX_USER_PORTS, DEFAULT_BESS_IDLE);
+	       " -help            " USAGE_HELP "\n"
+	       " -version         " USAGE_VERSION "\n",
+	       DEFAULT_AGE, DEFAULT_MAX_PORTS, DEFAULT_MAX_USER_PORTS,
+	       DEFAULT_BESS_IDLE);
+	fputs(USAGE_SEPARATOR
+	      "Every option may also be written with two dashes.\n", stdout);
+	fputs(USAGE_MAN_TAIL("uml_switch(8)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 
