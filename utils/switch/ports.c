@@ -217,6 +217,8 @@ static void pcap_frame(struct sw *sw, const uint8_t *f, size_t len)
 /* ---------------------------------------------------------------- */
 /* Ports */
 
+static watch_fn port_data_watch, port_ctl_watch;
+
 struct port *port_new(struct sw *sw, enum port_type type)
 {
 	struct port **slots;
@@ -242,9 +244,9 @@ struct port *port_new(struct sw *sw, enum port_type type)
 	p->state = PORT_NEW;
 	p->data_fd = -1;
 	p->ctl_fd = -1;
-	p->data_w.kind = W_PORT_DATA;
+	p->data_w.ready = port_data_watch;
 	p->data_w.obj = p;
-	p->ctl_w.kind = W_PORT_CTL;
+	p->ctl_w.ready = port_ctl_watch;
 	p->ctl_w.obj = p;
 	p->uid = (uid_t)-1;
 	p->since_ms = now_ms();
@@ -329,7 +331,7 @@ static void forward(struct sw *sw, struct port *from, const uint8_t *f,
 	}
 }
 
-void port_data_ready(struct sw *sw, struct port *p)
+static void port_data_ready(struct sw *sw, struct port *p)
 {
 	int64_t now = now_ms();
 	ssize_t n;
@@ -484,7 +486,7 @@ static void daemon_request(struct sw *sw, struct port *p)
 	logmsg(LOG_INFO, "port %u: daemon, %s", p->id, p->peer);
 }
 
-void port_ctl_ready(struct sw *sw, struct port *p)
+static void port_ctl_ready(struct sw *sw, struct port *p)
 {
 	char extra[64];
 	ssize_t n;
@@ -574,4 +576,25 @@ int port_add_tap(struct sw *sw, const char *dev)
 	}
 	p->state = PORT_ACTIVE;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* What the loop calls (a port closed in this round waits for the reap) */
+
+/* Frames, or an error or hang-up, which come out of the read. */
+static void port_data_watch(struct sw *sw, void *obj)
+{
+	struct port *p = obj;
+
+	if (p->state != PORT_DEAD)
+		port_data_ready(sw, p);
+}
+
+/* A daemon port's control connection: the request, or its end. */
+static void port_ctl_watch(struct sw *sw, void *obj)
+{
+	struct port *p = obj;
+
+	if (p->state != PORT_DEAD)
+		port_ctl_ready(sw, p);
 }

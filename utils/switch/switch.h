@@ -35,19 +35,17 @@ struct request_v3 {
 /* The vector transports allow an MTU up to 65535 (vector_kern.c get_mtu). */
 #define FRAME_MAX	(65536 + 64)
 
-/* What an epoll event belongs to. */
-enum watch_kind {
-	W_SIGNAL,
-	W_CTL_LISTEN,
-	W_BESS_LISTEN,
-	W_MGMT_LISTEN,
-	W_PORT_CTL,
-	W_PORT_DATA,
-	W_MGMT,
-};
+struct sw;
+
+/*
+ * What an epoll event belongs to: the object, and the function that
+ * handles it when its descriptor is ready.  A new kind of port brings its
+ * own functions (ports.c); the loop only calls them.
+ */
+typedef void watch_fn(struct sw *sw, void *obj);
 
 struct watch {
-	enum watch_kind kind;
+	watch_fn *ready;
 	void *obj;
 };
 
@@ -127,6 +125,7 @@ struct sw {
 	uint64_t bad_requests;	/* malformed control messages */
 	uint64_t refused;	/* connections refused (no fd left) */
 	int reserve_fd;		/* closed to accept and drop when out of fds */
+	int stopping;		/* a signal came: leave the loop */
 	uint8_t buf[FRAME_MAX];
 };
 
@@ -142,8 +141,6 @@ extern int log_to_syslog;
 int watch_add(struct sw *sw, int fd, struct watch *w, uint32_t events);
 struct port *port_new(struct sw *sw, enum port_type type);
 void port_close(struct sw *sw, struct port *p, const char *why);
-void port_data_ready(struct sw *sw, struct port *p);
-void port_ctl_ready(struct sw *sw, struct port *p);
 int port_add_tap(struct sw *sw, const char *dev);
 void ports_sweep(struct sw *sw, int64_t now);
 void ports_reap(struct sw *sw);

@@ -72,11 +72,11 @@ struct listener {
 	int fd;
 	const char *path;
 	char *abs;		/* PATH made absolute: -daemon leaves the directory */
+	enum port_type type;	/* of the ports it accepts */
 	struct watch w;
 };
 
 int log_to_syslog;
-static volatile int stopping;
 
 int64_t now_ms(void)
 {
@@ -573,6 +573,14 @@ static void accept_port(struct sw *sw, int lfd, enum port_type type)
 	logmsg(LOG_INFO, "port %u: bess, %s", p->id, p->peer);
 }
 
+/* A daemon or bess listener: a new port of the listener's type. */
+static void port_listen_watch(struct sw *sw, void *obj)
+{
+	struct listener *l = obj;
+
+	accept_port(sw, l->fd, l->type);
+}
+
 /* ---------------------------------------------------------------- */
 /* The management socket */
 
@@ -708,6 +716,11 @@ static void mgmt_ready(struct sw *sw, struct mgmt *m)
 	mgmt_flush(sw, m);
 }
 
+static void mgmt_watch(struct sw *sw, void *obj)
+{
+	mgmt_ready(sw, obj);
+}
+
 static void mgmt_accept(struct sw *sw, int lfd)
 {
 	struct mgmt *m;
@@ -722,13 +735,20 @@ static void mgmt_accept(struct sw *sw, int lfd)
 		return;
 	}
 	m->fd = fd;
-	m->w.kind = W_MGMT;
+	m->w.ready = mgmt_watch;
 	m->w.obj = m;
 	m->since_ms = now_ms();
 	m->next = sw->mgmts;
 	sw->mgmts = m;
 	if (watch_add(sw, fd, &m->w, EPOLLIN) < 0)
 		mgmt_close(sw, m);
+}
+
+static void mgmt_listen_watch(struct sw *sw, void *obj)
+{
+	struct listener *l = obj;
+
+	mgmt_accept(sw, l->fd);
 }
 
 /* Management clients that neither ask nor read go after MGMT_TIMEOUT_MS. */
@@ -780,6 +800,13 @@ out:
 /* ---------------------------------------------------------------- */
 /* Set-up and the loop */
 
+/* SIGINT, SIGTERM or SIGHUP (the signalfd): stop after this round. */
+static void signal_watch(struct sw *sw, void *obj)
+{
+	(void)obj;
+	sw->stopping = 1;
+}
+
 static int setup_signals(struct sw *sw, struct watch *w)
 {
 	sigset_t set;
@@ -795,7 +822,7 @@ static int setup_signals(struct sw *sw, struct watch *w)
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	w->kind = W_SIGNAL;
+	w->ready = signal_watch;
 	w->obj = NULL;
 	if (watch_add(sw, fd, w, EPOLLIN) < 0) {
 		close(fd);
@@ -817,14 +844,14 @@ static void raise_fd_limit(void)
 
 static int open_listener(struct sw *sw, struct listener *l,
 			 const struct opts *o, const char *opt,
-			 const char *path, int type, enum watch_kind kind)
+			 const char *path, int type, watch_fn *ready)
 {
 	l->fd = listen_unix(opt, path, type, o->have_gid);
 	if (l->fd < 0)
 		return -1;
 	l->path = path;
 	l->abs = absolute(path);
-	l->w.kind = kind;
+	l->w.ready = ready;
 	l->w.obj = l;
 	if (watch_add(sw, l->fd, &l->w, EPOLLIN) < 0) {
 		warn("epoll");
@@ -986,54 +1013,23 @@ static void daemon_ready(int fd)
 	close(fd);
 }
 
-static void dispatch(struct sw *sw, struct watch *w)
-{
-	struct port *p;
-
-	switch (w->kind) {
-	case W_SIGNAL:
-		stopping = 1;
-		break;
-	case W_CTL_LISTEN:
-		accept_port(sw, ((struct listener *)w->obj)->fd, PORT_DAEMON);
-		break;
-	case W_BESS_LISTEN:
-		accept_port(sw, ((struct listener *)w->obj)->fd, PORT_BESS);
-		break;
-	case W_MGMT_LISTEN:
-		mgmt_accept(sw, ((struct listener *)w->obj)->fd);
-		break;
-	case W_PORT_CTL:
-		p = w->obj;
-		if (p->state != PORT_DEAD)
-			port_ctl_ready(sw, p);
-		break;
-	case W_PORT_DATA:
-		/* Errors and hang-ups come out of the read. */
-		p = w->obj;
-		if (p->state != PORT_DEAD)
-			port_data_ready(sw, p);
-		break;
-	case W_MGMT:
-		mgmt_ready(sw, w->obj);
-		break;
-	}
-}
-
 static void run_loop(struct sw *sw)
 {
 	struct epoll_event evs[64];
 	int64_t last = now_ms(), now;
 	int i, n;
 
-	while (!stopping) {
+	while (!sw->stopping) {
 		n = epoll_wait(sw->ep, evs, 64, 1000);
 		if (n < 0 && errno != EINTR) {
 			logmsg(LOG_ERR, "epoll_wait: %m");
 			break;
 		}
-		for (i = 0; i < n; i++)
-			dispatch(sw, evs[i].data.ptr);
+		for (i = 0; i < n; i++) {
+			struct watch *w = evs[i].data.ptr;
+
+			w->ready(sw, w->obj);
+		}
 		ports_reap(sw);
 		if (sw->pcap)
 			fflush(sw->pcap);
@@ -1122,12 +1118,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	ls[0].type = PORT_DAEMON;
+	ls[1].type = PORT_BESS;
 	if (open_listener(sw, &ls[0], &o, "-unix", o.ctl, SOCK_STREAM,
-			  W_CTL_LISTEN) ||
+			  port_listen_watch) ||
 	    (o.bess && open_listener(sw, &ls[1], &o, "-bess", o.bess,
-				     SOCK_SEQPACKET, W_BESS_LISTEN)) ||
+				     SOCK_SEQPACKET, port_listen_watch)) ||
 	    (o.mgmt && open_listener(sw, &ls[2], &o, "-mgmt", o.mgmt,
-				     SOCK_STREAM, W_MGMT_LISTEN)))
+				     SOCK_STREAM, mgmt_listen_watch)))
 		goto out;
 	if (chown_sockets(&o, ls, 3) < 0)
 		goto out;
