@@ -94,36 +94,42 @@ struct request {
 	struct in_addr mask;
 };
 
-/* What the kernel prints for us: printk("%s") of the reply. */
-static struct {
-	char text[1024];
-	size_t len;
-} reply;
+/*
+ * Everything one run knows: who called, the request as logged, the
+ * policy, and the reply the kernel prints for us (printk("%s")).
+ */
+struct net_ctx {
+	uid_t ruid;
+	gid_t rgid;
+	int refused;		/* the request broke the grammar or a rule */
+	char argv_text[512];	/* the request, printable, for the log */
+	struct policy policy;
+	struct policy_caller caller;
+	char allowed_by[1024];	/* the policy lines that allowed it */
+	struct {
+		char text[1024];
+		size_t len;
+	} reply;
+};
 
-static uid_t ruid;
-static gid_t rgid;
-static int refused;		/* the request broke the grammar or a rule */
-static char argv_text[512];	/* the request, printable, for the log */
-static struct policy policy;
-static struct policy_caller caller;
-static char allowed_by[1024];	/* the policy lines that allowed it */
-
-static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+static void __attribute__((format(printf, 2, 3)))
+say(struct net_ctx *c, const char *fmt, ...)
 {
-	size_t room = sizeof(reply.text) - reply.len;
+	size_t room = sizeof(c->reply.text) - c->reply.len;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(reply.text + reply.len, room, fmt, ap);
+	n = vsnprintf(c->reply.text + c->reply.len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	reply.len += (size_t)n < room ? (size_t)n : room - 1;
+	c->reply.len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
 /* Refuse the request: log why at authpriv, tell the kernel. */
-static int __attribute__((format(printf, 1, 2))) refuse(const char *fmt, ...)
+static int __attribute__((format(printf, 2, 3)))
+refuse(struct net_ctx *c, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -131,16 +137,16 @@ static int __attribute__((format(printf, 1, 2))) refuse(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	refused = 1;
+	c->refused = 1;
 	syslog(LOG_AUTHPRIV | LOG_WARNING, "refused for uid %u: %s: %s",
-	       (unsigned int)ruid, why, argv_text);
-	say("uml_net: refused: %s\n", why);
+	       (unsigned int)c->ruid, why, c->argv_text);
+	say(c, "uml_net: refused: %s\n", why);
 	return -EINVAL;
 }
 
 /* An action failed on the host side: log and tell the kernel. */
-static int __attribute__((format(printf, 2, 3))) failed(int err,
-						       const char *fmt, ...)
+static int __attribute__((format(printf, 3, 4)))
+failed(struct net_ctx *c, int err, const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;
@@ -149,8 +155,8 @@ static int __attribute__((format(printf, 2, 3))) failed(int err,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	syslog(LOG_AUTHPRIV | LOG_ERR, "failed for uid %u: %s: %s: %s",
-	       (unsigned int)ruid, what, strerror(-err), argv_text);
-	say("uml_net: %s: %s\n", what, strerror(-err));
+	       (unsigned int)c->ruid, what, strerror(-err), c->argv_text);
+	say(c, "uml_net: %s: %s\n", what, strerror(-err));
 	return err;
 }
 
@@ -247,78 +253,81 @@ static int parse_ifname(const char *s, char *out)
 	return 0;
 }
 
-static int parse_gate(const char *s, struct request *req)
+static int parse_gate(struct net_ctx *c, const char *s, struct request *req)
 {
 	if (parse_unicast(s, &req->addr))
-		return refuse("bad gateway address (want a unicast dotted quad)");
+		return refuse(c, "bad gateway address (want a unicast dotted quad)");
 	req->has_addr = 1;
 	return 0;
 }
 
-static int parse_tuntap(int argc, char **argv, struct request *req)
+static int parse_tuntap(struct net_ctx *c, int argc, char **argv,
+			struct request *req)
 {
 	req->action = ACT_TUNTAP_UP;
 	if (argc < 4 || argc > 5 || strcmp(argv[3], "up"))
-		return refuse("want: tuntap up [GATEWAY]");
-	return argc == 5 ? parse_gate(argv[4], req) : 0;
+		return refuse(c, "want: tuntap up [GATEWAY]");
+	return argc == 5 ? parse_gate(c, argv[4], req) : 0;
 }
 
-static int parse_change(int argc, char **argv, struct request *req)
+static int parse_change(struct net_ctx *c, int argc, char **argv,
+			struct request *req)
 {
 	req->action = strcmp(argv[2], "add") ? ACT_DEL : ACT_ADD;
 	if (argc != 6)
-		return refuse("want: %s DEVICE ADDRESS NETMASK", argv[2]);
+		return refuse(c, "want: %s DEVICE ADDRESS NETMASK", argv[2]);
 	if (parse_ifname(argv[3], req->dev))
-		return refuse("bad device name");
+		return refuse(c, "bad device name");
 	if (parse_unicast(argv[4], &req->addr))
-		return refuse("bad address (want a unicast dotted quad)");
+		return refuse(c, "bad address (want a unicast dotted quad)");
 	if (parse_netmask(argv[5], &req->mask))
-		return refuse("bad netmask (want a contiguous dotted quad)");
+		return refuse(c, "bad netmask (want a contiguous dotted quad)");
 	req->has_addr = 1;
 	return 0;
 }
 
-static int parse_slip(int argc, char **argv, struct request *req)
+static int parse_slip(struct net_ctx *c, int argc, char **argv, struct request *req)
 {
 	if (argc == 5 && !strcmp(argv[3], "up")) {
 		req->action = ACT_SLIP_UP;
-		return parse_gate(argv[4], req);
+		return parse_gate(c, argv[4], req);
 	}
 	req->action = ACT_SLIP_DOWN;
 	if (argc != 5 || strcmp(argv[3], "down"))
-		return refuse("want: slip up GATEWAY or slip down DEVICE");
+		return refuse(c, "want: slip up GATEWAY or slip down DEVICE");
 	if (parse_ifname(argv[4], req->dev))
-		return refuse("bad device name");
+		return refuse(c, "bad device name");
 	return 0;
 }
 
-static int parse_request(int argc, char **argv, struct request *req)
+static int parse_request(struct net_ctx *c, int argc, char **argv,
+			 struct request *req)
 {
 	if (argc < 3)
-		return refuse("too few arguments");
+		return refuse(c, "too few arguments");
 	if (strcmp(argv[1], UML_NET_VERSION))
-		return refuse("protocol version is not " UML_NET_VERSION);
+		return refuse(c, "protocol version is not " UML_NET_VERSION);
 	if (!strcmp(argv[2], "tuntap"))
-		return parse_tuntap(argc, argv, req);
+		return parse_tuntap(c, argc, argv, req);
 	if (!strcmp(argv[2], "add") || !strcmp(argv[2], "del"))
-		return parse_change(argc, argv, req);
+		return parse_change(c, argc, argv, req);
 	if (!strcmp(argv[2], "slip"))
-		return parse_slip(argc, argv, req);
+		return parse_slip(c, argc, argv, req);
 	if (!strcmp(argv[2], "ethertap")) {
 		req->action = ACT_ETHERTAP;
-		return refuse("ethertap is not supported: host kernels have had no ethertap driver since Linux 2.6; use tuntap or a vector transport");
+		return refuse(c, "ethertap is not supported: host kernels have had no ethertap driver since Linux 2.6; use tuntap or a vector transport");
 	}
-	return refuse("unknown action");
+	return refuse(c, "unknown action");
 }
 
 /* The request as one printable line for the log. */
-static void describe_argv(int argc, char **argv)
+static void describe_argv(struct net_ctx *c, int argc, char **argv)
 {
 	size_t len = 0;
 	int i;
 
-	argv_text[0] = '\0';
-	for (i = 0; i < argc && i < 8 && len < sizeof(argv_text) - 1; i++) {
+	c->argv_text[0] = '\0';
+	for (i = 0; i < argc && i < 8 && len < sizeof(c->argv_text) - 1; i++) {
 		char word[48];
 		size_t j;
 
@@ -328,12 +337,12 @@ static void describe_argv(int argc, char **argv)
 			word[j] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
 		}
 		word[j] = '\0';
-		len += (size_t)snprintf(argv_text + len, sizeof(argv_text) - len,
+		len += (size_t)snprintf(c->argv_text + len, sizeof(c->argv_text) - len,
 					"%s'%s'%s", i ? " " : "", word,
 					argv[i][j] ? "..." : "");
 	}
-	if (i < argc && len < sizeof(argv_text) - 1)
-		snprintf(argv_text + len, sizeof(argv_text) - len, " ...");
+	if (i < argc && len < sizeof(c->argv_text) - 1)
+		snprintf(c->argv_text + len, sizeof(c->argv_text) - len, " ...");
 }
 
 /* ---- privileges ---- */
@@ -384,19 +393,19 @@ static int set_caps(int permitted, int effective)
  * privilege can come back afterwards (no_new_privs, nothing else
  * permitted).
  */
-static int drop_ids(void)
+static int drop_ids(struct net_ctx *c)
 {
 	uid_t r, e, s;
 	gid_t gr, ge, gs;
 
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 		return -errno;
-	if (setresgid(rgid, rgid, rgid) || setresuid(ruid, ruid, ruid))
+	if (setresgid(c->rgid, c->rgid, c->rgid) || setresuid(c->ruid, c->ruid, c->ruid))
 		return -errno;
 	if (getresuid(&r, &e, &s) || getresgid(&gr, &ge, &gs))
 		return -errno;
-	if (r != ruid || e != ruid || s != ruid ||
-	    gr != rgid || ge != rgid || gs != rgid)
+	if (r != c->ruid || e != c->ruid || s != c->ruid ||
+	    gr != c->rgid || ge != c->rgid || gs != c->rgid)
 		return -EPERM;
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
@@ -675,24 +684,24 @@ static int count_taps(struct nl *nl, uid_t uid, unsigned int *n)
  * Whether the caller may own one more tap (MADE: the new one is made and
  * counted already).  Root is not limited.
  */
-static int check_tap_limit(struct nl *nl, int made)
+static int check_tap_limit(struct net_ctx *c, struct nl *nl, int made)
 {
 	unsigned int n = 0, limit;
 	char why[512];
 	int err;
 
-	if (ruid == 0)
+	if (c->ruid == 0)
 		return 0;
-	err = count_taps(nl, ruid, &n);
+	err = count_taps(nl, c->ruid, &n);
 	if (err)
-		return failed(err, "cannot count the taps of uid %u",
-			      (unsigned int)ruid);
+		return failed(c, err, "cannot count the taps of uid %u",
+				 (unsigned int)c->ruid);
 	if (made && n > 0)
 		n--;
-	limit = policy_tap_limit(&policy, &caller, why, sizeof(why));
+	limit = policy_tap_limit(&c->policy, &c->caller, why, sizeof(why));
 	if (n >= limit)
-		return refuse("%s owns %u tun/tap devices, the limit is %u: %s",
-			      caller.who, n, limit, why);
+		return refuse(c, "%s owns %u tun/tap devices, the limit is %u: %s",
+				 c->caller.who, n, limit, why);
 	return 0;
 }
 
@@ -705,20 +714,20 @@ static int check_tap_limit(struct nl *nl, int made)
  * without gaining privilege (not set-uid, no file capabilities), so that
  * a user never supplies the rules that bind it.
  */
-static int load_policy(const char *override)
+static int load_policy(struct net_ctx *c, const char *override)
 {
 	const char *path = UML_NET_CONF;
 	char err[PATH_MAX + 256];
 
 	if (override) {
-		if (getauxval(AT_SECURE) && ruid != 0)
-			return refuse("UML_NET_CONF is honoured only for root or when uml_net is not set-uid");
+		if (getauxval(AT_SECURE) && c->ruid != 0)
+			return refuse(c, "UML_NET_CONF is honoured only for root or when uml_net is not set-uid");
 		path = override;
 	}
-	if (policy_load(&policy, path, err, sizeof(err)))
-		return refuse("policy: %s; every request is refused until it is fixed",
-			      err);
-	policy_caller_init(&caller, ruid, rgid);
+	if (policy_load(&c->policy, path, err, sizeof(err)))
+		return refuse(c, "policy: %s; every request is refused until it is fixed",
+				 err);
+	policy_caller_init(&c->caller, c->ruid, c->rgid);
 	return 0;
 }
 
@@ -726,51 +735,52 @@ static int load_policy(const char *override)
  * --check-policy: the policy's error, or what it gives the caller (root:
  * everything); exit 0 if it is good, 2 if not.
  */
-static void __attribute__((noreturn)) check_policy(const char *override)
+static void __attribute__((noreturn))
+check_policy(struct net_ctx *c, const char *override)
 {
 	char err[PATH_MAX + 256];
 	const char *path = override ? override : UML_NET_CONF;
 
-	if (override && getauxval(AT_SECURE) && ruid != 0) {
+	if (override && getauxval(AT_SECURE) && c->ruid != 0) {
 		errx(EXIT_TROUBLE, "UML_NET_CONF is honoured only for root or when uml_net is not set-uid");
 	}
-	if (policy_load(&policy, path, err, sizeof(err)))
+	if (policy_load(&c->policy, path, err, sizeof(err)))
 		errx(EXIT_TROUBLE, "policy: %s", err);
-	policy_caller_init(&caller, ruid, rgid);
-	printf("%s: %s\n", path, policy.present ? "good" : "no such file (no policy)");
-	if (ruid == 0)
+	policy_caller_init(&c->caller, c->ruid, c->rgid);
+	printf("%s: %s\n", path, c->policy.present ? "good" : "no such file (no policy)");
+	if (c->ruid == 0)
 		printf("root: not limited by the policy\n");
 	else
-		policy_describe(&policy, &caller, stdout);
+		policy_describe(&c->policy, &c->caller, stdout);
 	exit(EXIT_SUCCESS);
 }
 
 /* Whether the policy lets the caller use ADDR; root is not limited. */
-static int check_addr(const char *what, struct in_addr addr)
+static int check_addr(struct net_ctx *c, const char *what, struct in_addr addr)
 {
 	char why[768];
 	size_t n;
 
-	if (ruid == 0)
+	if (c->ruid == 0)
 		return 0;
-	if (!policy_allows(&policy, &caller, addr, why, sizeof(why)))
-		return refuse("%s %s is not allowed: %s", what,
-			      inet_ntoa(addr), why);
-	n = strlen(allowed_by);
-	snprintf(allowed_by + n, sizeof(allowed_by) - n, "%s%s %s by %s",
+	if (!policy_allows(&c->policy, &c->caller, addr, why, sizeof(why)))
+		return refuse(c, "%s %s is not allowed: %s", what,
+				 inet_ntoa(addr), why);
+	n = strlen(c->allowed_by);
+	snprintf(c->allowed_by + n, sizeof(c->allowed_by) - n, "%s%s %s by %s",
 		 n ? ", " : " (", what, inet_ntoa(addr), why);
 	return 0;
 }
 
 /* The addresses of REQ against the policy, before anything is done. */
-static int check_request(const struct request *req)
+static int check_request(struct net_ctx *c, const struct request *req)
 {
 	switch (req->action) {
 	case ACT_TUNTAP_UP:
 	case ACT_SLIP_UP:
-		return req->has_addr ? check_addr("gateway", req->addr) : 0;
+		return req->has_addr ? check_addr(c, "gateway", req->addr) : 0;
 	case ACT_ADD:
-		return check_addr("address", req->addr);
+		return check_addr(c, "address", req->addr);
 	default:
 		return 0;
 	}
@@ -788,24 +798,25 @@ static int is_slip(unsigned short type)
  * add/del may only touch a tap the caller owns (uml_net makes its taps
  * owned by the caller) or a slip device.
  */
-static int check_device(struct nl *nl, const char *dev, int *ifindex)
+static int check_device(struct net_ctx *c, struct nl *nl, const char *dev,
+			int *ifindex)
 {
 	struct link_info li;
 	int err;
 
 	*ifindex = (int)if_nametoindex(dev);
 	if (*ifindex == 0)
-		return refuse("no device %s", dev);
+		return refuse(c, "no device %s", dev);
 	err = link_get(nl, *ifindex, &li);
 	if (err)
-		return failed(err, "cannot read %s", dev);
+		return failed(c, err, "cannot read %s", dev);
 	if (is_slip(li.type))
 		return 0;
 	if (!li.is_tun || li.tun_type != IFF_TAP)
-		return refuse("%s is not a tap or slip device", dev);
-	if (li.owner != (long long)ruid)
-		return refuse("tap %s is not owned by uid %u", dev,
-			      (unsigned int)ruid);
+		return refuse(c, "%s is not a tap or slip device", dev);
+	if (li.owner != (long long)c->ruid)
+		return refuse(c, "tap %s is not owned by uid %u", dev,
+				 (unsigned int)c->ruid);
 	return 0;
 }
 
@@ -833,8 +844,8 @@ static int seen_before(const struct addr_list *list, int i,
 }
 
 /* Proxy ARP for ADDR on every other link whose subnet holds it. */
-static int proxy_all(struct nl *nl, int add, int ifindex, struct in_addr addr,
-		     const struct addr_list *list)
+static int proxy_all(struct net_ctx *c, struct nl *nl, int add, int ifindex,
+		     struct in_addr addr, const struct addr_list *list)
 {
 	char name[IF_NAMESIZE];
 	int i, err, ret = 0;
@@ -849,36 +860,36 @@ static int proxy_all(struct nl *nl, int add, int ifindex, struct in_addr addr,
 			snprintf(name, sizeof(name), "#%d", h->ifindex);
 		err = proxy_change(nl, add, h->ifindex, addr);
 		if (err && !(err == -ENOENT && !add))
-			ret = failed(err, "proxy ARP for %s on %s",
-				     inet_ntoa(addr), name);
+			ret = failed(c, err, "proxy ARP for %s on %s",
+					inet_ntoa(addr), name);
 		else
-			say("uml_net: %s proxy ARP for %s on %s\n",
-			    add ? "added" : "removed", inet_ntoa(addr), name);
+			say(c, "uml_net: %s proxy ARP for %s on %s\n",
+			       add ? "added" : "removed", inet_ntoa(addr), name);
 	}
 	return ret;
 }
 
-static int do_change(struct nl *nl, const struct request *req)
+static int do_change(struct net_ctx *c, struct nl *nl, const struct request *req)
 {
 	int add = req->action == ACT_ADD;
 	struct addr_list *list;
 	int i, ifindex, err;
 
-	err = check_device(nl, req->dev, &ifindex);
+	err = check_device(c, nl, req->dev, &ifindex);
 	if (err)
 		return err;
 	list = malloc(sizeof(*list));
 	if (!list)
-		return failed(-ENOMEM, "address list");
+		return failed(c, -ENOMEM, "address list");
 	err = addr_dump(nl, list);
 	if (err) {
-		err = failed(err, "cannot list the host's addresses");
+		err = failed(c, err, "cannot list the host's addresses");
 		goto out;
 	}
 	for (i = 0; add && i < list->n; i++) {
 		if (list->a[i].local.s_addr == req->addr.s_addr) {
-			err = refuse("%s is an address of this host",
-				     inet_ntoa(req->addr));
+			err = refuse(c, "%s is an address of this host",
+					inet_ntoa(req->addr));
 			goto out;
 		}
 	}
@@ -888,32 +899,32 @@ static int do_change(struct nl *nl, const struct request *req)
 	 */
 	err = route_change(nl, add, ifindex, req->addr);
 	if (err == -ESRCH && !add) {
-		err = refuse("no route %s dev %s: proxy ARP entries are removed only with the route that made them",
-			     inet_ntoa(req->addr), req->dev);
+		err = refuse(c, "no route %s dev %s: proxy ARP entries are removed only with the route that made them",
+				inet_ntoa(req->addr), req->dev);
 		goto out;
 	}
 	if (err) {
-		err = failed(err, "route %s to %s", inet_ntoa(req->addr),
-			     req->dev);
+		err = failed(c, err, "route %s to %s", inet_ntoa(req->addr),
+				req->dev);
 		goto out;
 	}
-	err = proxy_all(nl, add, ifindex, req->addr, list);
+	err = proxy_all(c, nl, add, ifindex, req->addr, list);
 out:
 	free(list);
 	return err;
 }
 
 /* The tap, opened while still root (the node may be root's, mode 0600). */
-static int tap_open(char *name)
+static int tap_open(struct net_ctx *c, char *name)
 {
 	int opened, fd, ret;
 
 	fd = tun_open(NULL, IFF_TAP, 0, name, &opened);
 	if (fd < 0)
-		return failed(fd, opened ? "cannot create a tap" : "cannot open " TUN_DEV);
-	if (ioctl(fd, TUNSETOWNER, (unsigned long)ruid) < 0) {
-		ret = failed(-errno, "cannot give the tap to uid %u",
-			     (unsigned int)ruid);
+		return failed(c, fd, opened ? "cannot create a tap" : "cannot open " TUN_DEV);
+	if (ioctl(fd, TUNSETOWNER, (unsigned long)c->ruid) < 0) {
+		ret = failed(c, -errno, "cannot give the tap to uid %u",
+				(unsigned int)c->ruid);
 		close(fd);
 		return ret;
 	}
@@ -921,7 +932,8 @@ static int tap_open(char *name)
 }
 
 /* Write VALUE to /proc/sys/net/ipv6/conf/DEV/KEY. */
-static int ipv6_conf(const char *dev, const char *key, const char *value)
+static int ipv6_conf(struct net_ctx *c, const char *dev, const char *key,
+		     const char *value)
 {
 	char path[96];
 	size_t len = strlen(value);
@@ -930,9 +942,9 @@ static int ipv6_conf(const char *dev, const char *key, const char *value)
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/%s", dev, key);
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return failed(-errno, "cannot open %s", path);
+		return failed(c, -errno, "cannot open %s", path);
 	if (write(fd, value, len) != (ssize_t)len)
-		ret = failed(-errno, "cannot write %s", path);
+		ret = failed(c, -errno, "cannot write %s", path);
 	close(fd);
 	return ret;
 }
@@ -943,7 +955,7 @@ static int ipv6_conf(const char *dev, const char *key, const char *value)
  * address, no redirect, no link-local address.  A host without IPv6 has
  * nothing to turn off.
  */
-static int ipv6_off(const char *dev)
+static int ipv6_off(struct net_ctx *c, const char *dev)
 {
 	static const char *const keys[] = {
 		"accept_ra", "autoconf", "accept_redirects", "disable_ipv6",
@@ -955,7 +967,7 @@ static int ipv6_off(const char *dev)
 	if (access("/proc/sys/net/ipv6/conf", F_OK) && errno == ENOENT)
 		return 0;
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		err = ipv6_conf(dev, keys[i], values[i]);
+		err = ipv6_conf(c, dev, keys[i], values[i]);
 		if (err)
 			return err;
 	}
@@ -963,60 +975,60 @@ static int ipv6_off(const char *dev)
 }
 
 /* IPv6 off, GATE/32 on IFINDEX, and the link up. */
-static int gateway_up(struct nl *nl, const struct request *req,
+static int gateway_up(struct net_ctx *c, struct nl *nl, const struct request *req,
 		      const char *dev)
 {
 	int ifindex = (int)if_nametoindex(dev);
 	int err;
 
 	if (ifindex == 0)
-		return failed(-ENODEV, "%s vanished", dev);
-	err = ipv6_off(dev);
+		return failed(c, -ENODEV, "%s vanished", dev);
+	err = ipv6_off(c, dev);
 	if (err)
 		return err;
 	if (req->has_addr) {
 		err = addr_add(nl, ifindex, req->addr);
 		if (err)
-			return failed(err, "address %s on %s",
-				      inet_ntoa(req->addr), dev);
+			return failed(c, err, "address %s on %s",
+					 inet_ntoa(req->addr), dev);
 	}
 	err = link_set_up(nl, ifindex, 1);
 	if (err)
-		return failed(err, "bring %s up", dev);
+		return failed(c, err, "bring %s up", dev);
 	return 0;
 }
 
-static int do_slip_up(struct nl *nl, const struct request *req)
+static int do_slip_up(struct net_ctx *c, struct nl *nl, const struct request *req)
 {
 	char name[IFNAMSIZ] = "";
 	int disc = N_SLIP;
 
 	if (!isatty(0))
-		return refuse("slip: standard input is not a tty");
+		return refuse(c, "slip: standard input is not a tty");
 	if (ioctl(0, TIOCSETD, &disc) < 0)
-		return failed(-errno, "slip line discipline (does the host have the slip module?)");
+		return failed(c, -errno, "slip line discipline (does the host have the slip module?)");
 	if (ioctl(0, SIOCGIFNAME, name) < 0)
-		return failed(-errno, "slip: no interface name");
+		return failed(c, -errno, "slip: no interface name");
 	name[IFNAMSIZ - 1] = '\0';
 	syslog(LOG_AUTHPRIV | LOG_INFO, "uid %u: slip device %s",
-	       (unsigned int)ruid, name);
-	return gateway_up(nl, req, name);
+	       (unsigned int)c->ruid, name);
+	return gateway_up(c, nl, req, name);
 }
 
-static int do_slip_down(struct nl *nl, const struct request *req)
+static int do_slip_down(struct net_ctx *c, struct nl *nl, const struct request *req)
 {
 	char name[IFNAMSIZ] = "";
 	int ifindex;
 
 	if (!isatty(0) || ioctl(0, SIOCGIFNAME, name) < 0)
-		return refuse("slip: standard input is not a slip line");
+		return refuse(c, "slip: standard input is not a slip line");
 	name[IFNAMSIZ - 1] = '\0';
 	if (strcmp(name, req->dev))
-		return refuse("%s is not the slip device of standard input",
-			      req->dev);
+		return refuse(c, "%s is not the slip device of standard input",
+				 req->dev);
 	ifindex = (int)if_nametoindex(name);
 	if (ifindex == 0)
-		return failed(-ENODEV, "%s vanished", name);
+		return failed(c, -ENODEV, "%s vanished", name);
 	return link_set_up(nl, ifindex, 0);
 }
 
@@ -1056,12 +1068,12 @@ static int is_channel(enum action action)
 }
 
 /* read_output(): a native int length, then the text with its NUL. */
-static void reply_framed(void)
+static void reply_framed(struct net_ctx *c)
 {
-	int len = reply.len ? (int)reply.len + 1 : 0;
+	int len = c->reply.len ? (int)c->reply.len + 1 : 0;
 	struct iovec iov[2] = {
 		{ &len, sizeof(len) },
-		{ reply.text, (size_t)len },
+		{ c->reply.text, (size_t)len },
 	};
 
 	if (writev(1, iov, 2) < 0)
@@ -1073,13 +1085,13 @@ static void reply_framed(void)
  * first IFNAMSIZ bytes and our text after it; without (failure), the text
  * alone, which the kernel then prints.
  */
-static void reply_tap(int fd, const char *name)
+static void reply_tap(struct net_ctx *c, int fd, const char *name)
 {
 	char head[IFNAMSIZ] = "";
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov[2] = {
 		{ head, sizeof(head) },
-		{ reply.text, reply.len + 1 },
+		{ c->reply.text, c->reply.len + 1 },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	struct cmsghdr *cmsg;
@@ -1102,13 +1114,14 @@ static void reply_tap(int fd, const char *name)
 		syslog(LOG_AUTHPRIV | LOG_ERR, "reply to the kernel: %m");
 }
 
-static void send_reply(enum action action, int fd, const char *name)
+static void send_reply(struct net_ctx *c, enum action action, int fd,
+		       const char *name)
 {
 	char status = fd >= 0;
 
 	if (!is_channel(action)) {
-		if (reply.len)
-			fputs(reply.text, stderr);
+		if (c->reply.len)
+			fputs(c->reply.text, stderr);
 		if (action == ACT_TUNTAP_UP && fd >= 0)
 			warnx("made %s, but standard output is not the kernel's socket",
 			      name);
@@ -1116,68 +1129,68 @@ static void send_reply(enum action action, int fd, const char *name)
 	}
 	switch (action) {
 	case ACT_TUNTAP_UP:
-		reply_tap(fd, name);
+		reply_tap(c, fd, name);
 		break;
 	case ACT_ETHERTAP:
 		/* etap_tramp(): a status byte (1: ok), then read_output(). */
 		if (write(1, &status, 1) != 1)
 			break;
-		reply_framed();
+		reply_framed(c);
 		break;
 	default:
-		reply_framed();
+		reply_framed(c);
 	}
 }
 
 /* ---- main ---- */
 
-static int run(struct request *req, int *tapfd, char *tapname)
+static int run(struct net_ctx *c, struct request *req, int *tapfd, char *tapname)
 {
 	struct nl nl = { 0 };
 	int err;
 
-	err = check_request(req);
+	err = check_request(c, req);
 	if (err)
 		return err;
 	err = set_caps(1, 1);
 	if (err)
-		return failed(err, "cannot raise CAP_NET_ADMIN");
+		return failed(c, err, "cannot raise CAP_NET_ADMIN");
 	/* Opened with CAP_NET_ADMIN in effect: netlink checks the opener. */
 	err = nl_open(&nl);
 	if (err)
-		return failed(err, "netlink");
+		return failed(c, err, "netlink");
 	if (req->action == ACT_TUNTAP_UP) {
-		err = check_tap_limit(&nl, 0);
+		err = check_tap_limit(c, &nl, 0);
 		if (err)
 			goto out;
-		*tapfd = tap_open(tapname);
+		*tapfd = tap_open(c, tapname);
 		if (*tapfd < 0) {
 			err = *tapfd;
 			goto out;
 		}
 	}
-	err = drop_ids();
+	err = drop_ids(c);
 	if (err) {
-		err = failed(err, "cannot return to uid %u",
-			     (unsigned int)ruid);
+		err = failed(c, err, "cannot return to uid %u",
+				(unsigned int)c->ruid);
 		goto out;
 	}
 	switch (req->action) {
 	case ACT_TUNTAP_UP:
 		/* Counted again with the new tap: two callers at once. */
-		err = check_tap_limit(&nl, 1);
+		err = check_tap_limit(c, &nl, 1);
 		if (!err)
-			err = gateway_up(&nl, req, tapname);
+			err = gateway_up(c, &nl, req, tapname);
 		break;
 	case ACT_ADD:
 	case ACT_DEL:
-		err = do_change(&nl, req);
+		err = do_change(c, &nl, req);
 		break;
 	case ACT_SLIP_UP:
-		err = do_slip_up(&nl, req);
+		err = do_slip_up(c, &nl, req);
 		break;
 	case ACT_SLIP_DOWN:
-		err = do_slip_down(&nl, req);
+		err = do_slip_down(c, &nl, req);
 		break;
 	default:
 		err = -EINVAL;
@@ -1189,14 +1202,15 @@ out:
 
 int main(int argc, char **argv)
 {
+	struct net_ctx ctx = { .refused = 0 }, *c = &ctx;
 	struct request req = { .action = ACT_NONE };
 	char tapname[IFNAMSIZ] = "";
 	char override[PATH_MAX] = "";
 	const char *env;
 	int tapfd = -1, err;
 
-	ruid = getuid();
-	rgid = getgid();
+	c->ruid = getuid();
+	c->rgid = getgid();
 	env = getenv("UML_NET_CONF");
 	/* Too long: left empty, which the policy refuses as not absolute. */
 	if (env && strlen(env) < sizeof(override))
@@ -1217,31 +1231,31 @@ int main(int argc, char **argv)
 		print_version();
 
 	if (argc == 2 && !strcmp(argv[1], "--check-policy"))
-		check_policy(env ? override : NULL);
+		check_policy(c, env ? override : NULL);
 
 	openlog("uml_net", LOG_PID, LOG_AUTHPRIV);
-	describe_argv(argc, argv);
-	err = parse_request(argc, argv, &req);
+	describe_argv(c, argc, argv);
+	err = parse_request(c, argc, argv, &req);
 	if (err)
 		goto out;
-	err = load_policy(env ? override : NULL);
+	err = load_policy(c, env ? override : NULL);
 	if (err)
 		goto out;
 	if (cap_permitted_has(CAP_NET_ADMIN) <= 0) {
-		err = refuse("no CAP_NET_ADMIN: uml_net must be installed set-uid root (mode 4754, group uml-net)");
+		err = refuse(c, "no CAP_NET_ADMIN: uml_net must be installed set-uid root (mode 4754, group uml-net)");
 		goto out;
 	}
-	err = run(&req, &tapfd, tapname);
+	err = run(c, &req, &tapfd, tapname);
 	if (!err)
 		syslog(LOG_AUTHPRIV | LOG_NOTICE, "done for uid %u: %s%s%s%s%s",
-		       (unsigned int)ruid, argv_text, tapname[0] ? ": " : "",
-		       tapname, allowed_by, allowed_by[0] ? ")" : "");
+		       (unsigned int)c->ruid, c->argv_text, tapname[0] ? ": " : "",
+		       tapname, c->allowed_by, c->allowed_by[0] ? ")" : "");
 out:
-	send_reply(req.action, err ? -1 : tapfd, tapname);
+	send_reply(c, req.action, err ? -1 : tapfd, tapname);
 	if (tapfd >= 0)
 		close(tapfd);
 	closelog();
-	if (refused)
+	if (c->refused)
 		return EXIT_TROUBLE;
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
