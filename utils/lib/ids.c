@@ -14,20 +14,11 @@
 #include <stdlib.h>
 
 #include "ids.h"
+#include "strutils.h"
 
 int parse_id(const char *s, unsigned int *out)
 {
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v >= UINT_MAX)
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
+	return parse_uint(s, 0, UINT_MAX - 1, out);
 }
 
 /* errno of a failed getpwnam()/getgrnam(): ENOENT when it set none. */

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "lib/ids.h"
+#include "lib/strutils.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 #include "switch/switch.h"
@@ -143,21 +144,6 @@ static void __attribute__((noreturn)) usage(void)
 
 /* ---------------------------------------------------------------- */
 /* Options */
-
-static int parse_uint(const char *s, unsigned int max, unsigned int *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 /* A size in bytes, with an optional K, M or G (powers of 1024). */
 static int parse_size(const char *s, uint64_t *out)
@@ -289,7 +275,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->hub = 1;
 			break;
 		case O_AGE:
-			if (parse_uint(optarg, 86400 * 365, &o->age_s) || !o->age_s)
+			if (parse_uint(optarg, 0, 86400 * 365, &o->age_s) || !o->age_s)
 				errx(EXIT_TROUBLE, "-age: not a number of seconds (1 or more): '%s'",
 				     optarg);
 			break;
@@ -306,18 +292,18 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				     optarg);
 			break;
 		case O_MAX_PORTS:
-			if (parse_uint(optarg, 65536, &o->max_ports) || !o->max_ports)
+			if (parse_uint(optarg, 0, 65536, &o->max_ports) || !o->max_ports)
 				errx(EXIT_TROUBLE, "-max-ports: not a number from 1 to 65536: '%s'",
 				     optarg);
 			break;
 		case O_MAX_USER_PORTS:
-			if (parse_uint(optarg, 65536, &o->max_user_ports) ||
+			if (parse_uint(optarg, 0, 65536, &o->max_user_ports) ||
 			    !o->max_user_ports)
 				errx(EXIT_TROUBLE, "-max-user-ports: not a number from 1 to 65536: '%s'",
 				     optarg);
 			break;
 		case O_BESS_IDLE:
-			if (parse_uint(optarg, 86400 * 365, &o->bess_idle_s))
+			if (parse_uint(optarg, 0, 86400 * 365, &o->bess_idle_s))
 				errx(EXIT_TROUBLE, "-bess-idle: not a number of seconds: '%s'",
 				     optarg);
 			break;
