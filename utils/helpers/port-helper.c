@@ -18,6 +18,7 @@
  *
  * This file is part of user-mode-linux.
  */
+#include <err.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -124,7 +125,6 @@ static int die_with_parent(void)
 
 int main(int argc, char **argv)
 {
-	const char *prog = program_invocation_short_name;
 	const char *file = NULL;
 	int sock = KERNEL_FD, ret;
 
@@ -137,24 +137,22 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "-uml-socket")) {
 		file = argv[2];
 	} else if (argc != 1) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[1]);
+		warnx("unexpected argument '%s'", argv[1]);
 		usage_error();
 	}
 
 	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "%s: stdin is not a terminal; this helper is run by the UML kernel\n",
-			prog);
+		warnx("stdin is not a terminal; this helper is run by the UML kernel");
 		return 1;
 	}
 	if (die_with_parent()) {
-		fprintf(stderr, "%s: the parent process is gone\n", prog);
+		warnx("the parent process is gone");
 		return 1;
 	}
 	if (file) {
 		sock = connect_socket(file);
 		if (sock < 0) {
-			fprintf(stderr, "%s: cannot connect to %s: %s\n", prog, file,
-				strerror(errno));
+			warn("cannot connect to %s", file);
 			return 1;
 		}
 	}
@@ -165,8 +163,8 @@ int main(int argc, char **argv)
 
 	ret = send_fd(sock, STDIN_FILENO);
 	if (ret) {
-		fprintf(stderr, "%s: cannot pass the terminal to the kernel%s%s: %s\n",
-			prog, file ? " at " : "", file ? file : "", strerror(-ret));
+		warnx("cannot pass the terminal to the kernel%s%s: %s",
+		      file ? " at " : "", file ? file : "", strerror(-ret));
 		return 1;
 	}
 	for (;;)

@@ -17,6 +17,7 @@
  *
  * This file is part of user-mode-linux.
  */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "lib/mconsole.h"
+#include "lib/strutils.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 
@@ -64,21 +66,6 @@ static void __attribute__((noreturn)) usage(void)
 	usage_help_options(21);
 	fputs(USAGE_MAN_TAIL("uml_watchdog(8)"), stdout);
 	exit(EXIT_SUCCESS);
-}
-
-static int parse_num(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int64_t now_ms(void)
@@ -126,29 +113,26 @@ static int wait_for_hang(int timeout_s)
 
 static int act(const struct watchdog *w)
 {
-	const char *prog = program_invocation_short_name;
 	int ret;
 
 	if (w->sock) {
 		ret = mc_send_notify(w->sock, MC_NOTIFY_HANG, NULL, 0);
 		if (ret) {
-			fprintf(stderr, "%s: cannot notify %s of the hang: %s\n",
-				prog, w->sock, strerror(-ret));
+			warnx("cannot notify %s of the hang: %s", w->sock,
+			      strerror(-ret));
 			return 1;
 		}
 		if (!w->quiet)
-			fprintf(stderr, "%s: no ping for %d s; sent a hang notification to %s\n",
-				prog, w->timeout, w->sock);
+			warnx("no ping for %d s; sent a hang notification to %s",
+			      w->timeout, w->sock);
 		return 0;
 	}
 	if (kill(w->pid, SIGKILL) < 0) {
-		fprintf(stderr, "%s: cannot kill %d: %s\n", prog, (int)w->pid,
-			strerror(errno));
+		warn("cannot kill %d", (int)w->pid);
 		return 1;
 	}
 	if (!w->quiet)
-		fprintf(stderr, "%s: no ping for %d s; killed %d\n", prog, w->timeout,
-			(int)w->pid);
+		warnx("no ping for %d s; killed %d", w->timeout, (int)w->pid);
 	return 0;
 }
 
@@ -164,35 +148,28 @@ static void parse_args(int argc, char **argv, struct watchdog *w)
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *prog = program_invocation_short_name;
 	const char *env = getenv("UML_WATCHDOG_TIMEOUT");
-	long v;
+	unsigned int v;
 	int c;
 
-	if (env && parse_num(env, 1, 86400, &v) == 0)
+	if (env && parse_uint(env, 1, 86400, &v) == 0)
 		w->timeout = v;
 	while ((c = getopt_long_only(argc, argv, "t:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			if (parse_num(optarg, 2, INT_MAX, &v)) {
-				fprintf(stderr, "%s: invalid pid '%s'\n", prog, optarg);
-				exit(EXIT_TROUBLE);
-			}
+			if (parse_uint(optarg, 2, INT_MAX, &v))
+				errx(EXIT_TROUBLE, "invalid pid '%s'", optarg);
 			w->pid = v;
 			break;
 		case 'm':
-			if (!*optarg || strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
-				fprintf(stderr, "%s: invalid socket path '%s'\n", prog, optarg);
-				exit(EXIT_TROUBLE);
-			}
+			if (!*optarg || strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+				errx(EXIT_TROUBLE, "invalid socket path '%s'", optarg);
 			w->sock = optarg;
 			break;
 		case 't':
-			if (parse_num(optarg, 1, 86400, &v)) {
-				fprintf(stderr, "%s: invalid timeout '%s' (1 to 86400 seconds)\n",
-					prog, optarg);
-				exit(EXIT_TROUBLE);
-			}
+			if (parse_uint(optarg, 1, 86400, &v))
+				errx(EXIT_TROUBLE, "invalid timeout '%s' (1 to 86400 seconds)",
+				     optarg);
 			w->timeout = v;
 			break;
 		case 'q':
@@ -207,11 +184,11 @@ static void parse_args(int argc, char **argv, struct watchdog *w)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+		warnx("unexpected argument '%s'", argv[optind]);
 		usage_error();
 	}
 	if (!w->pid == !w->sock) {
-		fprintf(stderr, "%s: give exactly one of -pid and -mconsole\n", prog);
+		warnx("give exactly one of -pid and -mconsole");
 		usage_error();
 	}
 }
@@ -228,15 +205,13 @@ int main(int argc, char **argv)
 	/* The kernel's harddog_open() waits for this byte. */
 	n = xwrite(STDOUT_FILENO, "y", 1);
 	if (n != 1) {
-		fprintf(stderr, "%s: cannot tell the kernel it is ready: %s\n",
-			program_invocation_short_name,
-			strerror(n < 0 ? (int)-n : EIO));
+		warnx("cannot tell the kernel it is ready: %s",
+		      strerror(n < 0 ? (int)-n : EIO));
 		return 1;
 	}
 	ret = wait_for_hang(w.timeout);
 	if (ret < 0) {
-		fprintf(stderr, "%s: reading pings: %s\n",
-			program_invocation_short_name, strerror(-ret));
+		warnx("reading pings: %s", strerror(-ret));
 		return 1;
 	}
 	if (ret == 0)
