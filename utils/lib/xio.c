@@ -4,6 +4,7 @@
  *
  * This file is part of user-mode-linux.
  */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -315,15 +316,11 @@ char *xescape(const char *s)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (!f) {
-		fputs("out of memory\n", stderr);
-		exit(EXIT_FAILURE);
-	}
+	if (!f)
+		errx(EXIT_FAILURE, "out of memory");
 	xfputs_safe(s, f, 0);
-	if (fclose(f) != 0 || !buf) {
-		fputs("out of memory\n", stderr);
-		exit(EXIT_FAILURE);
-	}
+	if (fclose(f) != 0 || !buf)
+		errx(EXIT_FAILURE, "out of memory");
 	return buf;
 }
 
