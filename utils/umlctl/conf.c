@@ -31,6 +31,7 @@
 
 #include <libfdt.h>
 
+#include "lib/caps.h"
 #include "lib/cow.h"
 #include "lib/file.h"
 #include "umlctl.h"
@@ -570,18 +571,6 @@ static void do_disks(struct uc_conf *c, struct raw *r)
 		add_arg(c, &r->root, "root", "root=/dev/ubda");
 }
 
-static int have_cap(cap_value_t cap)
-{
-	cap_flag_value_t v = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return 0;
-	cap_get_flag(caps, cap, CAP_EFFECTIVE, &v);
-	cap_free(caps);
-	return v == CAP_SET;
-}
-
 static void need_cap(struct uc_conf *c, const struct ent *e, const char *key,
 		     cap_value_t cap, const char *transport)
 {
@@ -591,7 +580,7 @@ static void need_cap(struct uc_conf *c, const struct ent *e, const char *key,
 		c->need_net_admin = 1;
 	else
 		c->need_net_raw = 1;
-	if (have_cap(cap))
+	if (cap_effective_has(cap) > 0)
 		return;
 	cname = cap_to_name(cap);
 	problem(c, e, key, "the %s transport needs %s, which umlctl does not have",
