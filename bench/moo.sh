@@ -29,8 +29,8 @@ set -eu
 build=$(cd "$1" && pwd)
 image=${2:-}
 runs=${RUNS:-3}
-moo=$build/utils/uml_moo
-mkcow=$build/utils/uml_mkcow
+moo=$build/utils/cow/uml_moo
+mkcow=$build/utils/cow/uml_mkcow
 kernel=${UML_KERNEL:-$build/linux/build/linux}
 rootfs=$build/testsuite/guest/rootfs.img
 if [ ! -x "$moo" ] || [ ! -x "$mkcow" ]; then
@@ -76,7 +76,7 @@ if [ ! -f "$cow" ] && [ -n "${UML_BENCH_NO_GUEST:-}" ]; then
 	# kernel lays them out (bitmap bytes at 8192, data at data_offset).
 	echo "writing 300 MiB into a COW directly (UML_BENCH_NO_GUEST)..."
 	"$mkcow" "$cow" "$backing"
-	doff=$("$build/utils/uml_cow" info --json "$cow" |
+	doff=$("$build/utils/cow/uml_cow" info --json "$cow" |
 		sed -n 's/.*"data_offset": \([0-9]*\).*/\1/p')
 	i=0
 	while [ $i -lt 300 ]; do
@@ -157,7 +157,7 @@ fresh_copy() {
 }
 
 # The dirty bytes, and the COW's layout for the -d floor.
-"$build/utils/uml_cow" info --json "$cow" > "$scratch/info.json"
+"$build/utils/cow/uml_cow" info --json "$cow" > "$scratch/info.json"
 dirty_mib=$(sed -n 's/.*"dirty_sectors": \([0-9]*\).*/\1/p' "$scratch/info.json")
 dirty_mib=$(( (dirty_mib * 512 + 1048575) / 1048576 ))
 for k in bitmap_offset data_offset sectors; do

@@ -23,7 +23,7 @@ secs=${2:-10}
 rounds=${3:-3}
 kernel=$build/linux/build/linux
 image=$build/testsuite/guest/rootfs.img
-utils=$build/utils
+utils=$build/utils/net
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces and taps)"
 [ -x "$kernel" ] || die "no kernel at $kernel: run make in $build"
 [ -x "$utils/uml_net" ] || die "no uml_net in $utils: run make in $build"

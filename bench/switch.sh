@@ -25,7 +25,7 @@ build=$(cd "$1" && pwd)
 secs=${2:-10}
 rounds=${3:-3}
 kernel=$build/linux/build/linux
-switch=$build/utils/uml_switch
+switch=$build/utils/switch/uml_switch
 image=$build/testsuite/guest/rootfs.img
 [ -x "$kernel" ] || die "no kernel at $kernel: run make in $build"
 [ -x "$switch" ] || die "no uml_switch at $switch: run make in $build"
