@@ -68,7 +68,8 @@ AC_DEFUN([UML_AC_KERNEL_PREBUILT], [
 				AC_MSG_ERROR([--with-prebuilt-kernel=$PREBUILT_KERNEL: no $uml_f there; run make in that build directory first])
 			fi
 		done
-		AC_MSG_RESULT([$(cat "$PREBUILT_KERNEL/linux/build/include/config/kernel.release")])
+		uml_krelease=$(cat "$PREBUILT_KERNEL/linux/build/include/config/kernel.release")
+		AC_MSG_RESULT([$uml_krelease])
 		if test "$with_linux" != "" && test "$with_linux" != auto &&
 		   test "$with_linux" != "$PREBUILT_KERNEL/linux/src"; then
 			AC_MSG_ERROR([--with-linux and --with-prebuilt-kernel exclude each other (the prebuilt kernel's source is $PREBUILT_KERNEL/linux/src)])
