@@ -131,7 +131,7 @@ for p in $patches; do
 		< "$p" >"$stage.patch.log" 2>&1 || {
 		sed 's/^/    /' "$stage.patch.log" | head -n 5
 		rm -f "$stage.patch.log"
-		die "patch ${p#"$patchroot"/} (series ${list#"$patchroot"/}) does not apply to $src"
+		die "patch ${p#"$patchroot"/} of ${list#"$patchroot"/} does not apply to $src"
 	}
 	rm -f "$stage.patch.log"
 done
