@@ -6,8 +6,14 @@
 #   SOURCE     an unpacked kernel tree or a kernel tarball
 #   DEST       directory to create (replaced atomically)
 #   PATCHROOT  linux/patches of this package
-#   SERIES     X.Y of the kernel; patches come from PATCHROOT/X.Y, or
-#              PATCHROOT/X.x when there is no directory for X.Y
+#   SERIES     X.Y of the kernel; the patches applied are those listed, in
+#              order, in PATCHROOT/series.X.Y, or PATCHROOT/series.X.x
+#              when there is no list for X.Y (one path relative to
+#              PATCHROOT a line; blank lines and # comments are ignored).
+#              With neither, the source is used unpatched.
+#
+# Each patch must apply with no fuzz (offsets are fine); when one does not,
+# unpack.sh fails with one line naming the patch.
 #
 # A stamp DEST/.uml-source records what DEST was made from; when it matches,
 # nothing is done.  On any failure DEST is left as it was and the staging
@@ -28,14 +34,33 @@ dest=$2
 patchroot=$3
 series=$4
 
-patchdir=$patchroot/$series
-[ -d "$patchdir" ] || patchdir=$patchroot/${series%%.*}.x
+[ -d "$patchroot" ] || die "patch directory $patchroot does not exist"
+list=$patchroot/series.$series
+[ -f "$list" ] || list=$patchroot/series.${series%%.*}.x
+[ -f "$list" ] || list=
 
+# The patches of the series, as paths; each must exist and be readable.
 patches=
-if [ -d "$patchdir" ]; then
-	for p in "$patchdir"/*.patch; do
-		[ -f "$p" ] && patches="$patches $p"
-	done
+if [ -n "$list" ]; then
+	lineno=0
+	while IFS= read -r line || [ -n "$line" ]; do
+		lineno=$((lineno + 1))
+		line=${line%%#*}
+		set -f
+		# shellcheck disable=SC2086 # split into words, no globbing
+		set -- $line
+		set +f
+		[ $# -eq 0 ] && continue
+		[ $# -eq 1 ] || die "$list:$lineno: expected one patch name, got \"$line\""
+		case $1 in
+		*[!A-Za-z0-9._/+-]*|/*|*..*)
+			die "$list:$lineno: bad patch name \"$1\"" ;;
+		esac
+		if [ ! -f "$patchroot/$1" ] || [ ! -r "$patchroot/$1" ]; then
+			die "$list:$lineno: patch $patchroot/$1 does not exist"
+		fi
+		patches="$patches $patchroot/$1"
+	done < "$list"
 fi
 
 # What DEST is made from: the source's identity and the patches' contents.
@@ -47,7 +72,7 @@ identity() {
 		printf 'tar %s\n' "$(ls -lL --time-style=+%s "$src" | cut -d' ' -f5-)"
 	fi
 	for p in $patches; do
-		printf 'patch %s %s\n' "$(basename "$p")" "$(cksum < "$p")"
+		printf 'patch %s %s\n' "${p#"$patchroot"/}" "$(cksum < "$p")"
 	done
 }
 
@@ -67,7 +92,7 @@ parent=$(dirname "$dest")
 mkdir -p "$parent" || die "cannot create $parent"
 [ -w "$parent" ] || die "build directory $parent is not writable"
 stage=$(mktemp -d "$dest.tmp.XXXXXX") || die "cannot create a staging directory in $parent"
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$stage.patch.log"' EXIT
 trap 'exit 130' INT TERM HUP
 
 if [ -d "$src" ]; then
@@ -97,13 +122,18 @@ else
 	fi
 fi
 
+if [ -z "$list" ]; then
+	echo "  PATCH    none: no series.$series or series.${series%%.*}.x in $patchroot"
+fi
 for p in $patches; do
-	echo "  PATCH    $(basename "$p")"
-	patch -s -p1 -N -d "$stage" < "$p" >"$stage/.patch.log" 2>&1 || {
-		head -n 3 "$stage/.patch.log" >&2
-		die "patch $p does not apply to $src"
+	echo "  PATCH    ${p#"$patchroot"/}"
+	patch -s -p1 -N --fuzz=0 --no-backup-if-mismatch -d "$stage" \
+		< "$p" >"$stage.patch.log" 2>&1 || {
+		sed 's/^/    /' "$stage.patch.log" | head -n 5
+		rm -f "$stage.patch.log"
+		die "patch ${p#"$patchroot"/} of ${list#"$patchroot"/} does not apply to $src"
 	}
-	rm -f "$stage/.patch.log"
+	rm -f "$stage.patch.log"
 done
 
 printf '%s\n' "$want" > "$stage/.uml-source"
