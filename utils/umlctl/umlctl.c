@@ -296,11 +296,12 @@ static void get_status(const char *name, struct status *s)
 		return;
 	snprintf(s->version, sizeof(s->version), "%.*s",
 		 (int)sizeof(s->version) - 1, buf);
-	if (uc_mconsole(name, "proc /proc/uptime", buf, sizeof(buf), 2000) == 0 ||
-	    uc_mconsole(name, "proc uptime", buf, sizeof(buf), 2000) == 0)
+	/* The kernel opens the name relative to its /proc and prints every
+	 * failed open on the guest's console ("open /proc/NAME: -2"): ask
+	 * once, by the relative name, and only for files that exist. */
+	if (uc_mconsole(name, "proc uptime", buf, sizeof(buf), 2000) == 0)
 		s->uptime = strtod(buf, NULL);
-	if (uc_mconsole(name, "proc /proc/meminfo", buf, sizeof(buf), 2000) == 0 ||
-	    uc_mconsole(name, "proc meminfo", buf, sizeof(buf), 2000) == 0) {
+	if (uc_mconsole(name, "proc meminfo", buf, sizeof(buf), 2000) == 0) {
 		s->mem_total = meminfo(buf, "MemTotal:");
 		s->mem_avail = meminfo(buf, "MemAvailable:");
 	}
