@@ -78,6 +78,24 @@ problem(struct uc_conf *c, const struct ent *e, const char *key,
 	c->errors++;
 }
 
+/* Like problem(), for what does not stop the guest from starting. */
+static void __attribute__((format(printf, 4, 5)))
+warning(struct uc_conf *c, const struct ent *e, const char *key,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e && e->line)
+		fprintf(stderr, "%s:%d: %s: warning: ", c->file, e->line, key);
+	else
+		fprintf(stderr, "%s: %s: warning: ", c->file, key);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	c->warnings++;
+}
+
 /* A byte the kernel's command line parser splits on or treats
  * specially: its isspace() (9-13, 32 and 160 in lib/ctype.c), the double
  * quote next_arg() pairs, and the other control characters. */
@@ -432,6 +450,89 @@ static int user_access(const struct uc_conf *c, const char *path, int mode)
 	return -WEXITSTATUS(st);
 }
 
+/* ------------------------------------------------------------------ */
+/* What uml@.service's sandbox does to a path                          */
+
+#define UNIT_STATE_DIR "/var/lib/uml"
+
+/* Whether PATH is DIR or below it. */
+static int below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/* PATH resolved as far as it exists: realpath() of PATH, else of its
+ * directory with the last component appended (a COW not made yet). */
+static int resolve(const char *path, char *out)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+	int n;
+
+	if (realpath(path, out))
+		return 0;
+	slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return -1;
+	n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (n < 0 || n >= (int)sizeof(dir) || !realpath(dir, out))
+		return -1;
+	if (strlen(out) + strlen(slash) >= PATH_MAX)
+		return -1;
+	strcat(out, slash);
+	return 0;
+}
+
+/*
+ * uml@.service runs the guest with ProtectHome=yes (/home, /root and
+ * /run/user are empty and inaccessible), PrivateTmp=yes (/tmp and
+ * /var/tmp are the unit's own, empty at start) and ProtectSystem=strict
+ * (everything read-only but /dev, /proc, /sys, the unit's private /tmp,
+ * its RuntimeDirectory and its StateDirectory /var/lib/uml/NAME, which
+ * DynamicUser= keeps under /var/lib/private).  A configured path there
+ * fails under the unit although it passes here: say so.  WRITES: the
+ * guest writes the file (or creates it in its directory).
+ */
+static void sandbox_check(struct uc_conf *c, const struct ent *e,
+			  const char *key, const char *path, int writes)
+{
+	static const char *const hidden[][2] = {
+		{ "/home", "ProtectHome=yes" },
+		{ "/root", "ProtectHome=yes" },
+		{ "/run/user", "ProtectHome=yes" },
+		{ "/tmp", "PrivateTmp=yes" },
+		{ "/var/tmp", "PrivateTmp=yes" },
+	};
+	char real[PATH_MAX], state[PATH_MAX], priv[PATH_MAX], *slash;
+	size_t i;
+	int made;
+
+	if (!uc_paths.sandbox || !path || resolve(path, real))
+		return;
+	made = access(real, F_OK) < 0;
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		if (below(real, hidden[i][0])) {
+			warning(c, e, key, "%s is under %s, which uml@.service hides from the guest (%s): move it to %s/%s/",
+				real, hidden[i][0], hidden[i][1], UNIT_STATE_DIR, c->name);
+			return;
+		}
+	}
+	if (!writes)
+		return;
+	snprintf(state, sizeof(state), "%s/%s", UNIT_STATE_DIR, c->name);
+	snprintf(priv, sizeof(priv), "/var/lib/private/uml/%s", c->name);
+	if (below(real, state) || below(real, priv) || below(real, "/dev") ||
+	    below(real, "/run/uml"))
+		return;
+	/* A file the kernel will create needs its directory writable. */
+	slash = strrchr(real, '/');
+	warning(c, e, key, "the guest writes %s, which uml@.service makes read-only (ProtectSystem=strict): move it to %s/ or give it ReadWritePaths=%.*s in a drop-in",
+		real, state, made && slash > real ? (int)(slash - real) : (int)strlen(real),
+		real);
+}
+
 static int check_access(struct uc_conf *c, const struct ent *e,
 			const char *key, const char *path, int mode)
 {
@@ -446,6 +547,7 @@ static int check_access(struct uc_conf *c, const struct ent *e,
 		problem(c, e, key, "%s: not a regular file or block device", path);
 		return 0;
 	}
+	sandbox_check(c, e, key, path, mode & W_OK);
 	ret = user_access(c, path, mode);
 	if (ret) {
 		problem(c, e, key, "%s: %s cannot open it for %s: %s%s", path,
@@ -560,6 +662,8 @@ static void do_disks(struct uc_conf *c, struct raw *r)
 				if (!dir || user_access(c, dir, W_OK | X_OK))
 					problem(c, w, ckey, "%s does not exist and its directory is not writable",
 						w->val);
+				else
+					sandbox_check(c, w, ckey, w->val, 1);
 				free(dir);
 			}
 			a = add_arg(c, w, ckey, "ubd%d=%s,%s", i, w->val, path);
@@ -654,6 +758,7 @@ static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 		problem(c, e, key, "%s is not a socket (is uml_switch running?)", opts);
 		return;
 	}
+	sandbox_check(c, e, key, opts, 0);
 	add_arg(c, e, key, "eth%d=daemon,,unix,%s", n, opts);
 }
 
@@ -675,6 +780,27 @@ static int tap_owned_by(const char *ifname, uid_t uid)
 		ok = strtol(buf, NULL, 10) == (long)uid;
 	fclose(f);
 	return ok;
+}
+
+/* tap and hybrid open /dev/net/tun as the guest's user; a capability
+ * does not open a file its mode refuses (Debian makes it 0666, some
+ * systems 0600 or 0660 for a group). */
+static void check_tun(struct uc_conf *c, const struct ent *e, const char *key,
+		      const char *transport)
+{
+	struct stat st;
+	int ret;
+
+	if (stat("/dev/net/tun", &st) < 0) {
+		problem(c, e, key, "the %s transport needs /dev/net/tun: %s (modprobe tun)",
+			transport, strerror(errno));
+		return;
+	}
+	ret = user_access(c, "/dev/net/tun", R_OK | W_OK);
+	if (ret)
+		problem(c, e, key, "the %s transport needs /dev/net/tun, which %s cannot open (mode %04o): %s; make it 0666 or give the user its group",
+			transport, c->user ? c->user : "this user",
+			(unsigned)(st.st_mode & 07777), strerror(-ret));
 }
 
 /* The kernel reads udp= and v6= with strtol() > 0, so "udp=yes" means 0
@@ -720,9 +846,11 @@ static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 		if (!strncmp(o, "ifname=", 7))
 			ifname = o + 7;
 	}
-	if ((!strcmp(transport, "tap") || !strcmp(transport, "hybrid")) &&
-	    !tap_owned_by(ifname, c->uid))
-		need_cap(c, e, key, CAP_NET_ADMIN, transport);
+	if (!strcmp(transport, "tap") || !strcmp(transport, "hybrid")) {
+		if (!tap_owned_by(ifname, c->uid))
+			need_cap(c, e, key, CAP_NET_ADMIN, transport);
+		check_tun(c, e, key, transport);
+	}
 	if (!strcmp(transport, "raw") || !strcmp(transport, "hybrid") ||
 	    !strcmp(transport, "gre") || (!strcmp(transport, "l2tpv3") && !udp))
 		need_cap(c, e, key, CAP_NET_RAW, transport);
@@ -918,6 +1046,7 @@ static void do_hostfs(struct uc_conf *c, struct raw *r)
 			c->user ? c->user : "this user");
 		return;
 	}
+	sandbox_check(c, e, "hostfs", real, 0);
 	a = add_arg(c, e, "hostfs", "hostfs=%s", real);
 	if (a)
 		fields_ok(c, e, "hostfs", a, ",", 1);
@@ -955,6 +1084,7 @@ static void do_dtb(struct uc_conf *c, const struct ent *e)
 			e->val, fdt_strerror(ret));
 		goto out;
 	}
+	sandbox_check(c, e, "dtb", e->val, 0);
 	add_arg(c, e, "dtb", "dtb=%s", e->val);
 out:
 	free(buf);
@@ -1077,6 +1207,8 @@ static void do_kernel(struct uc_conf *c, struct raw *r)
 		problem(c, e, "kernel", "%s: %s", k, strerror(errno));
 	else if (!S_ISREG(st.st_mode) || user_access(c, k, X_OK))
 		problem(c, e, "kernel", "%s is not an executable file", k);
+	else
+		sandbox_check(c, e, "kernel", k, 0);
 }
 
 /* The user a guest runs as.  umlctl not run by root runs it as itself.
@@ -1198,6 +1330,10 @@ static void do_tmpdir(struct uc_conf *c, const struct ent *e)
 		problem(c, e, "tmpdir", "%s is not a directory this user can write", e->val);
 		return;
 	}
+	/* The unit's own /tmp is empty but writable: enough for the
+	 * memory file. */
+	if (!below(e->val, "/tmp") && !below(e->val, "/var/tmp"))
+		sandbox_check(c, e, "tmpdir", e->val, 1);
 	c->tmpdir = strdup(e->val);
 }
 

@@ -735,6 +735,9 @@ int uc_start(const char *name, int dry_run, int stop_timeout)
 		fprintf(stderr, "umlctl: %s: runs as %s, like every guest without an account of its own: create uml-%s to keep it apart (umlctl(8), \"users\")\n",
 			name, c.user, name);
 	if (dry_run) {
+		if (c.warnings)
+			fprintf(stderr, "umlctl: %s: %d warning%s in %s\n", name,
+				c.warnings, c.warnings == 1 ? "" : "s", c.file);
 		uc_print_cmdline(&c);
 		uc_conf_free(&c);
 		return 0;
@@ -742,4 +745,21 @@ int uc_start(const char *name, int dry_run, int stop_timeout)
 	ret = supervise(&c, stop_timeout);
 	uc_conf_free(&c);
 	return ret;
+}
+
+int uc_check(const char *name)
+{
+	struct uc_conf c;
+	int n;
+
+	n = uc_conf_load(&c, name);
+	if (n)
+		printf("%s: %d problem%s in %s\n", name, n, n == 1 ? "" : "s", c.file);
+	else if (c.warnings)
+		printf("%s: %s is good; %d warning%s for uml@.service\n", name, c.file,
+		       c.warnings, c.warnings == 1 ? "" : "s");
+	else
+		printf("%s: %s is good\n", name, c.file);
+	uc_conf_free(&c);
+	return n ? 1 : 0;
 }

@@ -47,6 +47,7 @@ static void __attribute__((noreturn)) usage(void)
 	       "Run User Mode Linux guests defined in CONFIG_DIR/NAME.conf as services.\n\n"
 	       "Commands:\n"
 	       "  start NAME      check the configuration and run the guest in the foreground\n"
+	       "  check NAME      check the configuration as uml@.service would run it\n"
 	       "  stop NAME       ask the guest to power off (cad); halt it after the timeout\n"
 	       "  status NAME     show whether the guest runs, its pid, uptime, kernel, memory\n"
 	       "  list            list the configured and the running guests\n"
@@ -654,8 +655,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: list takes no NAME\n", program_invocation_short_name);
 		usage_error();
 	}
+	/* The unit reads CONFIG_DIR's default: its sandbox matters for the
+	 * guests there, and for any guest `check` is asked about. */
+	uc_paths.sandbox = !strcmp(uc_paths.config_dir, UMLCTL_CONFIG_DIR) ||
+			   !strcmp(cmd, "check");
 	if (!strcmp(cmd, "start"))
 		return uc_start(name, dry_run, timeout);
+	if (!strcmp(cmd, "check"))
+		return uc_check(name);
 	if (!strcmp(cmd, "stop"))
 		return uc_stop(name, timeout);
 	if (!strcmp(cmd, "status"))

@@ -22,6 +22,7 @@
 struct uc_paths {
 	const char *config_dir;	/* NAME.conf files */
 	const char *run_dir;	/* RUN/NAME/: the guest's private uml_dir */
+	int sandbox;		/* warn about what uml@.service's sandbox hides */
 };
 extern struct uc_paths uc_paths;
 
@@ -30,6 +31,7 @@ struct uc_conf {
 	char name[UC_NAME_MAX + 1];
 	char file[PATH_MAX];
 	int errors;		/* problems reported so far */
+	int warnings;		/* warnings (they start the guest all the same) */
 
 	char *argv[UC_MAX_ARGS + 1];	/* the kernel command line */
 	int argc;
@@ -97,6 +99,7 @@ pid_t uc_supervisor_pid(const char *name);
 
 /* The commands. */
 int uc_start(const char *name, int dry_run, int stop_timeout);
+int uc_check(const char *name);
 int uc_stop(const char *name, int timeout);
 int uc_console(const char *name);
 
