@@ -52,7 +52,7 @@ struct ent {
 /* The file as written: one entry per key, ARGS repeatable. */
 struct raw {
 	struct ent kernel, mem, user, root, hostfs, cpu, tt, dtb, seccomp,
-		modules, tmpdir, con, ssl;
+		modules, tmpdir, con, ssl, machine_id;
 	struct ent disk[UC_MAX_DISKS], cow[UC_MAX_DISKS], net[UC_MAX_NETS];
 	struct ent conn[MAX_CONS], ssln[MAX_CONS];
 	struct ent args[64];
@@ -307,6 +307,7 @@ static struct ent *slot(struct raw *r, const char *key)
 		{ "tmpdir", offsetof(struct raw, tmpdir) },
 		{ "con", offsetof(struct raw, con) },
 		{ "ssl", offsetof(struct raw, ssl) },
+		{ "machine-id", offsetof(struct raw, machine_id) },
 	};
 	size_t i;
 	int n;
@@ -741,6 +742,7 @@ static const char *const vector_transports[] = {
 static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 		      int n, const char *opts)
 {
+	char mac[18];
 	struct stat st;
 
 	if (!kernel_has(c->kernel, "uml_switch version")) {
@@ -759,7 +761,8 @@ static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 		return;
 	}
 	sandbox_check(c, e, key, opts, 0);
-	add_arg(c, e, key, "eth%d=daemon,,unix,%s", n, opts);
+	uc_mac(c->name, n, mac);
+	add_arg(c, e, key, "eth%d=daemon,%s,unix,%s", n, mac, opts);
 }
 
 /* Whether IFNAME is a persistent tun/tap device owned by UID: the kernel
@@ -803,6 +806,20 @@ static void check_tun(struct uc_conf *c, const struct ent *e, const char *key,
 			(unsigned)(st.st_mode & 07777), strerror(-ret));
 }
 
+/* Six hex bytes separated by ':', unicast (the kernel refuses a
+ * multicast one and picks a random address instead). */
+static int valid_mac(const char *s)
+{
+	unsigned int b[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1],
+				      &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+		return 0;
+	return strspn(s, "0123456789abcdefABCDEF:") == 17 && !(b[0] & 1) &&
+	       (b[0] | b[1] | b[2] | b[3] | b[4] | b[5]);
+}
+
 /* The kernel reads udp= and v6= with strtol() > 0, so "udp=yes" means 0
  * (raw IP): only digits are taken here. */
 static int numeric_flag(struct uc_conf *c, const struct ent *e, const char *key,
@@ -821,9 +838,9 @@ static int numeric_flag(struct uc_conf *c, const struct ent *e, const char *key,
 static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 		      int n, const char *transport, char *opts)
 {
-	char *copy = opts ? strdup(opts) : NULL, *o, *save = NULL;
+	char *copy = opts ? strdup(opts) : NULL, *o, *save = NULL, mac[18];
 	const char *ifname = NULL;
-	int udp = 0, v6 = 0;
+	int udp = 0, v6 = 0, has_mac = 0;
 
 	for (o = copy ? strtok_r(copy, ",", &save) : NULL; o;
 	     o = strtok_r(NULL, ",", &save)) {
@@ -845,6 +862,14 @@ static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 			goto out;
 		if (!strncmp(o, "ifname=", 7))
 			ifname = o + 7;
+		if (!strncmp(o, "mac=", 4)) {
+			if (!valid_mac(o + 4)) {
+				problem(c, e, key, "'%s' is not a unicast MAC address (six hex bytes, ':' between them)",
+					o + 4);
+				goto out;
+			}
+			has_mac = 1;
+		}
 	}
 	if (!strcmp(transport, "tap") || !strcmp(transport, "hybrid")) {
 		if (!tap_owned_by(ifname, c->uid))
@@ -854,8 +879,12 @@ static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 	if (!strcmp(transport, "raw") || !strcmp(transport, "hybrid") ||
 	    !strcmp(transport, "gre") || (!strcmp(transport, "l2tpv3") && !udp))
 		need_cap(c, e, key, CAP_NET_RAW, transport);
-	add_arg(c, e, key, "vec%d:transport=%s%s%s", n, transport, opts && *opts ? "," : "",
-		opts ? opts : "");
+	/* A MAC of its own, the same at every boot (see ident.c). */
+	if (!has_mac)
+		uc_mac(c->name, n, mac);
+	add_arg(c, e, key, "vec%d:transport=%s%s%s%s%s", n, transport,
+		opts && *opts ? "," : "", opts ? opts : "",
+		has_mac ? "" : ",mac=", has_mac ? "" : mac);
 out:
 	free(copy);
 }
@@ -1154,12 +1183,34 @@ static void do_modules(struct uc_conf *c, const struct ent *e)
 	add_arg(c, e->val ? e : NULL, "modules", "module.sig_enforce=1");
 }
 
+/* systemd.machine_id=: the guest's own (ident.c) unless the file gives
+ * one, or none at all with "none". */
+static void do_machine_id(struct uc_conf *c, const struct ent *e)
+{
+	char id[33];
+	const char *v = e->val;
+
+	if (v && !strcmp(v, "none"))
+		return;
+	if (!v || !strcmp(v, "auto")) {
+		uc_machine_id(c->name, id);
+		v = id;
+	} else if (strlen(v) != 32 || strspn(v, "0123456789abcdef") != 32 ||
+		   strspn(v, "0") == 32) {
+		problem(c, e, "machine-id", "'%s' is not auto, none or 32 lowercase hex digits (not all 0)",
+			v);
+		return;
+	}
+	add_arg(c, e, "machine-id", "systemd.machine_id=%s", v);
+}
+
 /* Keys umlctl sets itself may not come in through args. */
 static void do_args(struct uc_conf *c, struct raw *r)
 {
 	static const char *const own[] = {
 		"umid", "uml_dir", "mem", "con0", "con", "ssl", "hostfs", "dtb",
-		"seccomp", "root", "time-travel", "module.sig_enforce", NULL
+		"seccomp", "root", "time-travel", "module.sig_enforce",
+		"systemd.machine_id", NULL
 	};
 	int i, j;
 
@@ -1367,6 +1418,7 @@ static void build(struct uc_conf *c, struct raw *r)
 	do_nets(c, r);
 	do_consoles(c, r);
 	do_hostfs(c, r);
+	do_machine_id(c, &r->machine_id);
 	do_args(c, r);
 	do_cpu(c, &r->cpu);
 	do_tmpdir(c, &r->tmpdir);

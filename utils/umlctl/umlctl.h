@@ -97,6 +97,12 @@ int uc_mconsole(const char *name, const char *cmd, char *out, size_t outlen,
  * the lock, or 0 when no supervisor runs. */
 pid_t uc_supervisor_pid(const char *name);
 
+/* The guest NAME's machine-id (32 hex digits) and the MAC address
+ * (aa:bb:cc:dd:ee:ff, locally administered, unicast) of its interface
+ * INDEX: stable, distinct per name and host (ident.c). */
+void uc_machine_id(const char *name, char out[33]);
+void uc_mac(const char *name, int index, char out[18]);
+
 /* The commands. */
 int uc_start(const char *name, int dry_run, int stop_timeout);
 int uc_check(const char *name);
