@@ -33,6 +33,9 @@
 #ifndef UMLCTL_RUN_DIR
 #define UMLCTL_RUN_DIR "/run/uml"
 #endif
+#ifndef UMLCTL_STATE_DIR
+#define UMLCTL_STATE_DIR "/var/lib/uml"
+#endif
 
 #define DEFAULT_STOP_TIMEOUT	60
 #define HALT_WAIT_S		10
@@ -48,6 +51,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "Commands:\n"
 	       "  start NAME      check the configuration and run the guest in the foreground\n"
 	       "  check NAME      check the configuration as uml@.service would run it\n"
+	       "  create NAME --image FILE\n"
+	       "                  copy FILE to STATE_DIR/NAME/root.img and write NAME.conf\n"
 	       "  stop NAME       ask the guest to power off (cad); halt it after the timeout\n"
 	       "  status NAME     show whether the guest runs, its pid, uptime, kernel, memory\n"
 	       "  list            list the configured and the running guests\n"
@@ -59,10 +64,16 @@ static void __attribute__((noreturn)) usage(void)
 	       "  -t, --timeout S       stop: seconds to wait before halt (default %d);\n"
 	       "                        start: the same, for a stop by SIGTERM\n"
 	       "  -j, --json            status, list: print JSON\n"
+	       "  -i, --image FILE      create: the image to copy\n"
+	       "  -m, --mem SIZE        create: the guest's memory (default 256M)\n"
+	       "  -s, --state-dir DIR   create: where NAME/root.img goes (default %s)\n"
+	       "  -u, --user USER       create: the user the guest runs as (user =)\n"
+	       "  -k, --kernel PATH     create: the kernel it runs (kernel =)\n"
+	       "  -f, --force           create: replace an existing NAME.conf and image\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n",
 	       program_invocation_short_name, UMLCTL_CONFIG_DIR, UMLCTL_RUN_DIR,
-	       DEFAULT_STOP_TIMEOUT);
+	       DEFAULT_STOP_TIMEOUT, UMLCTL_STATE_DIR);
 	exit(EXIT_SUCCESS);
 }
 
@@ -609,23 +620,37 @@ int main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt, dry_run = 0, json = 0, timeout = DEFAULT_STOP_TIMEOUT;
 	const char *cmd, *name = NULL;
+	struct uc_create_opts co = { 0 };
 	int nargs;
 
 	uc_paths.config_dir = env_or("UMLCTL_CONFIG_DIR", UMLCTL_CONFIG_DIR);
 	uc_paths.run_dir = env_or("UMLCTL_RUN_DIR", UMLCTL_RUN_DIR);
-	while ((opt = getopt_long(argc, argv, "c:r:nt:jhV", longopts, NULL)) != -1) {
+	co.state_dir = env_or("UMLCTL_STATE_DIR", UMLCTL_STATE_DIR);
+	while ((opt = getopt_long(argc, argv, "c:r:nt:ji:m:s:u:k:fhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': uc_paths.config_dir = optarg; break;
 		case 'r': uc_paths.run_dir = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 't': timeout = parse_timeout(optarg); break;
 		case 'j': json = 1; break;
+		case 'i': co.image = optarg; break;
+		case 'm': co.mem = optarg; break;
+		case 's': co.state_dir = optarg; break;
+		case 'f': co.force = 1; break;
+		case 'u': co.user = optarg; break;
+		case 'k': co.kernel = optarg; break;
 		case 'h': usage();
 		case 'V': print_version();
 		default: usage_error();
@@ -633,6 +658,7 @@ int main(int argc, char **argv)
 	}
 	uc_paths.config_dir = absolute(uc_paths.config_dir);
 	uc_paths.run_dir = absolute(uc_paths.run_dir);
+	co.state_dir = absolute(co.state_dir);
 	if (optind >= argc) {
 		fprintf(stderr, "%s: no command given\n", program_invocation_short_name);
 		usage_error();
@@ -663,6 +689,8 @@ int main(int argc, char **argv)
 		return uc_start(name, dry_run, timeout);
 	if (!strcmp(cmd, "check"))
 		return uc_check(name);
+	if (!strcmp(cmd, "create"))
+		return uc_create(name, &co);
 	if (!strcmp(cmd, "stop"))
 		return uc_stop(name, timeout);
 	if (!strcmp(cmd, "status"))

@@ -103,9 +103,20 @@ pid_t uc_supervisor_pid(const char *name);
 void uc_machine_id(const char *name, char out[33]);
 void uc_mac(const char *name, int index, char out[18]);
 
+/* What `umlctl create` is told. */
+struct uc_create_opts {
+	const char *image;	/* the image to copy */
+	const char *mem;	/* mem =, or NULL for the default */
+	const char *state_dir;	/* where STATE/NAME/root.img goes */
+	const char *user;	/* user =, or NULL: the default run-as user */
+	const char *kernel;	/* kernel =, or NULL: the default kernel */
+	int force;		/* replace an existing config and image */
+};
+
 /* The commands. */
 int uc_start(const char *name, int dry_run, int stop_timeout);
 int uc_check(const char *name);
+int uc_create(const char *name, const struct uc_create_opts *o);
 int uc_stop(const char *name, int timeout);
 int uc_console(const char *name);
 
