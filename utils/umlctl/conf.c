@@ -889,6 +889,38 @@ out:
 	free(copy);
 }
 
+#ifndef UMLCTL_SLIRP_HELPER
+#define UMLCTL_SLIRP_HELPER "/usr/bin/libslirp-helper"
+#endif
+
+/*
+ * "user": rootless networking.  umlctl starts libslirp-helper (as the
+ * guest's user, without capabilities) on one end of a datagram socket
+ * pair and gives the kernel the other as vecN:transport=fd,fd=UC_NET_FD+N:
+ * the guest gets 10.0.2.15 by DHCP, reaches the outside through the
+ * helper's sockets, the host at 10.0.2.2 only with host-loopback=yes.
+ */
+static void do_user_net(struct uc_conf *c, const struct ent *e, const char *key,
+			int n, const char *opts)
+{
+	char mac[18];
+
+	if (opts && *opts && strcmp(opts, "host-loopback=yes") && strcmp(opts, "host-loopback=no")) {
+		problem(c, e, key, "'%s': the user network takes only host-loopback=yes or host-loopback=no",
+			opts);
+		return;
+	}
+	if (access(UMLCTL_SLIRP_HELPER, X_OK) < 0) {
+		problem(c, e, key, "the user network needs %s: %s (apt-get install libslirp-helper)",
+			UMLCTL_SLIRP_HELPER, strerror(errno));
+		return;
+	}
+	c->user_net[n] = opts && !strcmp(opts, "host-loopback=yes") ? 2 : 1;
+	c->slirp_helper = UMLCTL_SLIRP_HELPER;
+	uc_mac(c->name, n, mac);
+	add_arg(c, e, key, "vec%d:transport=fd,fd=%d,mac=%s", n, UC_NET_FD + n, mac);
+}
+
 static void do_nets(struct uc_conf *c, struct raw *r)
 {
 	char key[16];
@@ -909,11 +941,15 @@ static void do_nets(struct uc_conf *c, struct raw *r)
 			do_daemon(c, e, key, i, opts);
 			continue;
 		}
+		if (!strcmp(transport, "user")) {
+			do_user_net(c, e, key, i, opts);
+			continue;
+		}
 		for (j = 0; vector_transports[j]; j++)
 			if (!strcmp(transport, vector_transports[j]))
 				break;
 		if (!vector_transports[j]) {
-			problem(c, e, key, "unknown transport '%s' (tap, hybrid, raw, gre, l2tpv3, bess, fd, or the legacy daemon)",
+			problem(c, e, key, "unknown transport '%s' (user, tap, hybrid, raw, gre, l2tpv3, bess, fd, or the legacy daemon)",
 				transport);
 			continue;
 		}

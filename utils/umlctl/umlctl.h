@@ -17,6 +17,7 @@
 #define UC_MAX_NETS	16
 #define UC_MAX_ARGS	256
 #define UC_NAME_MAX	40
+#define UC_NET_FD	10	/* the kernel's fd of user network N: 10 + N */
 
 /* Where umlctl looks and writes; set once by main(). */
 struct uc_paths {
@@ -43,6 +44,9 @@ struct uc_conf {
 	int as_other;		/* uid differs from the caller's */
 	int shared_user;	/* root's default: the package's account */
 	char *kernel;		/* the kernel binary */
+	int user_net[UC_MAX_NETS];	/* 1: a user network, 2: one that may
+					 * reach the host's loopback */
+	const char *slirp_helper;	/* the program that serves them */
 	int need_net_admin;	/* capabilities the transports need */
 	int need_net_raw;
 };
