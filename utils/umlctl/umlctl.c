@@ -632,7 +632,7 @@ int main(int argc, char **argv)
 	};
 	int opt, dry_run = 0, json = 0, timeout = DEFAULT_STOP_TIMEOUT;
 	const char *cmd, *name = NULL;
-	struct uc_create_opts co = { 0 };
+	static struct uc_create_opts co;	/* static: reachable to the end */
 	int nargs;
 
 	uc_paths.config_dir = env_or("UMLCTL_CONFIG_DIR", UMLCTL_CONFIG_DIR);
