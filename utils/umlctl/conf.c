@@ -54,7 +54,7 @@ struct ent {
 /* The file as written: one entry per key, ARGS repeatable. */
 struct raw {
 	struct ent kernel, mem, user, root, hostfs, cpu, tt, dtb, seccomp,
-		modules, tmpdir, con, ssl;
+		modules, tmpdir, con, ssl, machine_id;
 	struct ent disk[UC_MAX_DISKS], cow[UC_MAX_DISKS], net[UC_MAX_NETS];
 	struct ent conn[MAX_CONS], ssln[MAX_CONS];
 	struct ent args[64];
@@ -78,6 +78,24 @@ problem(struct uc_conf *c, const struct ent *e, const char *key,
 		fputs(" (the default)", stderr);
 	fputc('\n', stderr);
 	c->errors++;
+}
+
+/* Like problem(), for what does not stop the guest from starting. */
+static void __attribute__((format(printf, 4, 5)))
+warning(struct uc_conf *c, const struct ent *e, const char *key,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e && e->line)
+		fprintf(stderr, "%s:%d: %s: warning: ", c->file, e->line, key);
+	else
+		fprintf(stderr, "%s: %s: warning: ", c->file, key);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	c->warnings++;
 }
 
 /* A byte the kernel's command line parser splits on or treats
@@ -291,6 +309,7 @@ static struct ent *slot(struct raw *r, const char *key)
 		{ "tmpdir", offsetof(struct raw, tmpdir) },
 		{ "con", offsetof(struct raw, con) },
 		{ "ssl", offsetof(struct raw, ssl) },
+		{ "machine-id", offsetof(struct raw, machine_id) },
 	};
 	size_t i;
 	int n;
@@ -434,6 +453,89 @@ static int user_access(const struct uc_conf *c, const char *path, int mode)
 	return -WEXITSTATUS(st);
 }
 
+/* ------------------------------------------------------------------ */
+/* What uml@.service's sandbox does to a path                          */
+
+#define UNIT_STATE_DIR "/var/lib/uml"
+
+/* Whether PATH is DIR or below it. */
+static int below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/* PATH resolved as far as it exists: realpath() of PATH, else of its
+ * directory with the last component appended (a COW not made yet). */
+static int resolve(const char *path, char *out)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+	int n;
+
+	if (realpath(path, out))
+		return 0;
+	slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return -1;
+	n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (n < 0 || n >= (int)sizeof(dir) || !realpath(dir, out))
+		return -1;
+	if (strlen(out) + strlen(slash) >= PATH_MAX)
+		return -1;
+	strcat(out, slash);
+	return 0;
+}
+
+/*
+ * uml@.service runs the guest with ProtectHome=yes (/home, /root and
+ * /run/user are empty and inaccessible), PrivateTmp=yes (/tmp and
+ * /var/tmp are the unit's own, empty at start) and ProtectSystem=strict
+ * (everything read-only but /dev, /proc, /sys, the unit's private /tmp,
+ * its RuntimeDirectory and its StateDirectory /var/lib/uml/NAME, which
+ * DynamicUser= keeps under /var/lib/private).  A configured path there
+ * fails under the unit although it passes here: say so.  WRITES: the
+ * guest writes the file (or creates it in its directory).
+ */
+static void sandbox_check(struct uc_conf *c, const struct ent *e,
+			  const char *key, const char *path, int writes)
+{
+	static const char *const hidden[][2] = {
+		{ "/home", "ProtectHome=yes" },
+		{ "/root", "ProtectHome=yes" },
+		{ "/run/user", "ProtectHome=yes" },
+		{ "/tmp", "PrivateTmp=yes" },
+		{ "/var/tmp", "PrivateTmp=yes" },
+	};
+	char real[PATH_MAX], state[PATH_MAX], priv[PATH_MAX], *slash;
+	size_t i;
+	int made;
+
+	if (!uc_paths.sandbox || !path || resolve(path, real))
+		return;
+	made = access(real, F_OK) < 0;
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		if (below(real, hidden[i][0])) {
+			warning(c, e, key, "%s is under %s, which uml@.service hides from the guest (%s): move it to %s/%s/",
+				real, hidden[i][0], hidden[i][1], UNIT_STATE_DIR, c->name);
+			return;
+		}
+	}
+	if (!writes)
+		return;
+	snprintf(state, sizeof(state), "%s/%s", UNIT_STATE_DIR, c->name);
+	snprintf(priv, sizeof(priv), "/var/lib/private/uml/%s", c->name);
+	if (below(real, state) || below(real, priv) || below(real, "/dev") ||
+	    below(real, "/run/uml"))
+		return;
+	/* A file the kernel will create needs its directory writable. */
+	slash = strrchr(real, '/');
+	warning(c, e, key, "the guest writes %s, which uml@.service makes read-only (ProtectSystem=strict): move it to %s/ or give it ReadWritePaths=%.*s in a drop-in",
+		real, state, made && slash > real ? (int)(slash - real) : (int)strlen(real),
+		real);
+}
+
 static int check_access(struct uc_conf *c, const struct ent *e,
 			const char *key, const char *path, int mode)
 {
@@ -448,6 +550,7 @@ static int check_access(struct uc_conf *c, const struct ent *e,
 		problem(c, e, key, "%s: not a regular file or block device", path);
 		return 0;
 	}
+	sandbox_check(c, e, key, path, mode & W_OK);
 	ret = user_access(c, path, mode);
 	if (ret) {
 		problem(c, e, key, "%s: %s cannot open it for %s: %s%s", path,
@@ -553,6 +656,8 @@ static void do_disks(struct uc_conf *c, struct raw *r)
 				if (!dir || user_access(c, dir, W_OK | X_OK))
 					problem(c, w, ckey, "%s does not exist and its directory is not writable",
 						w->val);
+				else
+					sandbox_check(c, w, ckey, w->val, 1);
 				free(dir);
 			}
 			a = add_arg(c, w, ckey, "ubd%d=%s,%s", i, w->val, path);
@@ -618,6 +723,7 @@ static const char *const vector_transports[] = {
 static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 		      int n, const char *opts)
 {
+	char mac[18];
 	struct stat st;
 
 	if (!kernel_has(c->kernel, "uml_switch version")) {
@@ -635,7 +741,9 @@ static void do_daemon(struct uc_conf *c, const struct ent *e, const char *key,
 		problem(c, e, key, "%s is not a socket (is uml_switch running?)", opts);
 		return;
 	}
-	add_arg(c, e, key, "eth%d=daemon,,unix,%s", n, opts);
+	sandbox_check(c, e, key, opts, 0);
+	uc_mac(c->name, n, mac);
+	add_arg(c, e, key, "eth%d=daemon,%s,unix,%s", n, mac, opts);
 }
 
 /* Whether IFNAME is a persistent tun/tap device owned by UID: the kernel
@@ -658,6 +766,41 @@ static int tap_owned_by(const char *ifname, uid_t uid)
 	return ok;
 }
 
+/* tap and hybrid open /dev/net/tun as the guest's user; a capability
+ * does not open a file its mode refuses (Debian makes it 0666, some
+ * systems 0600 or 0660 for a group). */
+static void check_tun(struct uc_conf *c, const struct ent *e, const char *key,
+		      const char *transport)
+{
+	struct stat st;
+	int ret;
+
+	if (stat("/dev/net/tun", &st) < 0) {
+		problem(c, e, key, "the %s transport needs /dev/net/tun: %s (modprobe tun)",
+			transport, strerror(errno));
+		return;
+	}
+	ret = user_access(c, "/dev/net/tun", R_OK | W_OK);
+	if (ret)
+		problem(c, e, key, "the %s transport needs /dev/net/tun, which %s cannot open (mode %04o): %s; make it 0666 or give the user its group",
+			transport, c->user ? c->user : "this user",
+			(unsigned)(st.st_mode & 07777), strerror(-ret));
+}
+
+/* Six hex bytes separated by ':', unicast (the kernel refuses a
+ * multicast one and picks a random address instead). */
+static int valid_mac(const char *s)
+{
+	unsigned int b[6];
+	char tail;
+
+	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1],
+				      &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+		return 0;
+	return strspn(s, "0123456789abcdefABCDEF:") == 17 && !(b[0] & 1) &&
+	       (b[0] | b[1] | b[2] | b[3] | b[4] | b[5]);
+}
+
 /* The kernel reads udp= and v6= with strtol() > 0, so "udp=yes" means 0
  * (raw IP): only digits are taken here. */
 static int numeric_flag(struct uc_conf *c, const struct ent *e, const char *key,
@@ -676,9 +819,9 @@ static int numeric_flag(struct uc_conf *c, const struct ent *e, const char *key,
 static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 		      int n, const char *transport, char *opts)
 {
-	char *copy = opts ? strdup(opts) : NULL, *o, *save = NULL;
+	char *copy = opts ? strdup(opts) : NULL, *o, *save = NULL, mac[18];
 	const char *ifname = NULL;
-	int udp = 0, v6 = 0;
+	int udp = 0, v6 = 0, has_mac = 0;
 
 	for (o = copy ? strtok_r(copy, ",", &save) : NULL; o;
 	     o = strtok_r(NULL, ",", &save)) {
@@ -700,17 +843,63 @@ static void do_vector(struct uc_conf *c, const struct ent *e, const char *key,
 			goto out;
 		if (!strncmp(o, "ifname=", 7))
 			ifname = o + 7;
+		if (!strncmp(o, "mac=", 4)) {
+			if (!valid_mac(o + 4)) {
+				problem(c, e, key, "'%s' is not a unicast MAC address (six hex bytes, ':' between them)",
+					o + 4);
+				goto out;
+			}
+			has_mac = 1;
+		}
 	}
-	if ((!strcmp(transport, "tap") || !strcmp(transport, "hybrid")) &&
-	    !tap_owned_by(ifname, c->uid))
-		need_cap(c, e, key, CAP_NET_ADMIN, transport);
+	if (!strcmp(transport, "tap") || !strcmp(transport, "hybrid")) {
+		if (!tap_owned_by(ifname, c->uid))
+			need_cap(c, e, key, CAP_NET_ADMIN, transport);
+		check_tun(c, e, key, transport);
+	}
 	if (!strcmp(transport, "raw") || !strcmp(transport, "hybrid") ||
 	    !strcmp(transport, "gre") || (!strcmp(transport, "l2tpv3") && !udp))
 		need_cap(c, e, key, CAP_NET_RAW, transport);
-	add_arg(c, e, key, "vec%d:transport=%s%s%s", n, transport, opts && *opts ? "," : "",
-		opts ? opts : "");
+	/* A MAC of its own, the same at every boot (see ident.c). */
+	if (!has_mac)
+		uc_mac(c->name, n, mac);
+	add_arg(c, e, key, "vec%d:transport=%s%s%s%s%s", n, transport,
+		opts && *opts ? "," : "", opts ? opts : "",
+		has_mac ? "" : ",mac=", has_mac ? "" : mac);
 out:
 	free(copy);
+}
+
+#ifndef UMLCTL_SLIRP_HELPER
+#define UMLCTL_SLIRP_HELPER "/usr/bin/libslirp-helper"
+#endif
+
+/*
+ * "user": rootless networking.  umlctl starts libslirp-helper (as the
+ * guest's user, without capabilities) on one end of a datagram socket
+ * pair and gives the kernel the other as vecN:transport=fd,fd=UC_NET_FD+N:
+ * the guest gets 10.0.2.15 by DHCP, reaches the outside through the
+ * helper's sockets, the host at 10.0.2.2 only with host-loopback=yes.
+ */
+static void do_user_net(struct uc_conf *c, const struct ent *e, const char *key,
+			int n, const char *opts)
+{
+	char mac[18];
+
+	if (opts && *opts && strcmp(opts, "host-loopback=yes") && strcmp(opts, "host-loopback=no")) {
+		problem(c, e, key, "'%s': the user network takes only host-loopback=yes or host-loopback=no",
+			opts);
+		return;
+	}
+	if (access(UMLCTL_SLIRP_HELPER, X_OK) < 0) {
+		problem(c, e, key, "the user network needs %s: %s (apt-get install libslirp-helper)",
+			UMLCTL_SLIRP_HELPER, strerror(errno));
+		return;
+	}
+	c->user_net[n] = opts && !strcmp(opts, "host-loopback=yes") ? 2 : 1;
+	c->slirp_helper = UMLCTL_SLIRP_HELPER;
+	uc_mac(c->name, n, mac);
+	add_arg(c, e, key, "vec%d:transport=fd,fd=%d,mac=%s", n, UC_NET_FD + n, mac);
 }
 
 static void do_nets(struct uc_conf *c, struct raw *r)
@@ -733,11 +922,15 @@ static void do_nets(struct uc_conf *c, struct raw *r)
 			do_daemon(c, e, key, i, opts);
 			continue;
 		}
+		if (!strcmp(transport, "user")) {
+			do_user_net(c, e, key, i, opts);
+			continue;
+		}
 		for (j = 0; vector_transports[j]; j++)
 			if (!strcmp(transport, vector_transports[j]))
 				break;
 		if (!vector_transports[j]) {
-			problem(c, e, key, "unknown transport '%s' (tap, hybrid, raw, gre, l2tpv3, bess, fd, or the legacy daemon)",
+			problem(c, e, key, "unknown transport '%s' (user, tap, hybrid, raw, gre, l2tpv3, bess, fd, or the legacy daemon)",
 				transport);
 			continue;
 		}
@@ -899,6 +1092,7 @@ static void do_hostfs(struct uc_conf *c, struct raw *r)
 			c->user ? c->user : "this user");
 		return;
 	}
+	sandbox_check(c, e, "hostfs", real, 0);
 	a = add_arg(c, e, "hostfs", "hostfs=%s", real);
 	if (a)
 		fields_ok(c, e, "hostfs", a, ",", 1);
@@ -936,6 +1130,7 @@ static void do_dtb(struct uc_conf *c, const struct ent *e)
 			e->val, fdt_strerror(ret));
 		goto out;
 	}
+	sandbox_check(c, e, "dtb", e->val, 0);
 	add_arg(c, e, "dtb", "dtb=%s", e->val);
 out:
 	free(buf);
@@ -1005,12 +1200,34 @@ static void do_modules(struct uc_conf *c, const struct ent *e)
 	add_arg(c, e->val ? e : NULL, "modules", "module.sig_enforce=1");
 }
 
+/* systemd.machine_id=: the guest's own (ident.c) unless the file gives
+ * one, or none at all with "none". */
+static void do_machine_id(struct uc_conf *c, const struct ent *e)
+{
+	char id[33];
+	const char *v = e->val;
+
+	if (v && !strcmp(v, "none"))
+		return;
+	if (!v || !strcmp(v, "auto")) {
+		uc_machine_id(c->name, id);
+		v = id;
+	} else if (strlen(v) != 32 || strspn(v, "0123456789abcdef") != 32 ||
+		   strspn(v, "0") == 32) {
+		problem(c, e, "machine-id", "'%s' is not auto, none or 32 lowercase hex digits (not all 0)",
+			v);
+		return;
+	}
+	add_arg(c, e, "machine-id", "systemd.machine_id=%s", v);
+}
+
 /* Keys umlctl sets itself may not come in through args. */
 static void do_args(struct uc_conf *c, struct raw *r)
 {
 	static const char *const own[] = {
 		"umid", "uml_dir", "mem", "con0", "con", "ssl", "hostfs", "dtb",
-		"seccomp", "root", "time-travel", "module.sig_enforce", NULL
+		"seccomp", "root", "time-travel", "module.sig_enforce",
+		"systemd.machine_id", NULL
 	};
 	int i, j;
 
@@ -1058,6 +1275,8 @@ static void do_kernel(struct uc_conf *c, struct raw *r)
 		problem(c, e, "kernel", "%s: %s", k, strerror(errno));
 	else if (!S_ISREG(st.st_mode) || user_access(c, k, X_OK))
 		problem(c, e, "kernel", "%s is not an executable file", k);
+	else
+		sandbox_check(c, e, "kernel", k, 0);
 }
 
 /* The user a guest runs as.  umlctl not run by root runs it as itself.
@@ -1179,6 +1398,10 @@ static void do_tmpdir(struct uc_conf *c, const struct ent *e)
 		problem(c, e, "tmpdir", "%s is not a directory this user can write", e->val);
 		return;
 	}
+	/* The unit's own /tmp is empty but writable: enough for the
+	 * memory file. */
+	if (!below(e->val, "/tmp") && !below(e->val, "/var/tmp"))
+		sandbox_check(c, e, "tmpdir", e->val, 1);
 	c->tmpdir = strdup(e->val);
 }
 
@@ -1212,6 +1435,7 @@ static void build(struct uc_conf *c, struct raw *r)
 	do_nets(c, r);
 	do_consoles(c, r);
 	do_hostfs(c, r);
+	do_machine_id(c, &r->machine_id);
 	do_args(c, r);
 	do_cpu(c, &r->cpu);
 	do_tmpdir(c, &r->tmpdir);

@@ -74,6 +74,8 @@ struct sup {
 	char tail[1024];	/* last console bytes, to find a panic line */
 	size_t tail_len;
 	char panic[256];
+	pid_t helper[UC_MAX_NETS];	/* libslirp-helper of user network N */
+	int nfd[UC_MAX_NETS];		/* the kernel's end of its socket pair */
 };
 
 static long long now_ms(void)
@@ -237,8 +239,36 @@ static int drop_to_user(const struct uc_conf *c)
 	return 0;
 }
 
+/* In the kernel's child: FD as 3 (con0), each user network's end of
+ * its socket pair as UC_NET_FD + N, nothing else above 2.  Everything is
+ * first moved above the targets, so that no dup2() closes a source. */
+static int place_fds(const struct sup *s, int fd)
+{
+	int high[UC_MAX_NETS], con, i;
+
+	con = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+	if (con < 0)
+		return -1;
+	for (i = 0; i < UC_MAX_NETS; i++) {
+		high[i] = -1;
+		if (s->nfd[i] >= 0 && (high[i] = fcntl(s->nfd[i], F_DUPFD_CLOEXEC, 64)) < 0)
+			return -1;
+	}
+	if (dup2(con, 3) < 0)
+		return -1;
+	close_range(4, UC_NET_FD - 1, 0);
+	for (i = 0; i < UC_MAX_NETS; i++) {
+		if (high[i] < 0)
+			close(UC_NET_FD + i);
+		else if (dup2(high[i], UC_NET_FD + i) < 0)
+			return -1;
+	}
+	close_range(UC_NET_FD + UC_MAX_NETS, ~0U, 0);
+	return 0;
+}
+
 static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c,
-						      int dfd, int fd)
+						      const struct sup *s, int fd)
 {
 	sigset_t none;
 	cpu_set_t set;
@@ -248,12 +278,13 @@ static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	/* Core files, if any, land in the run directory. */
-	if (fchdir(dfd) < 0 || dup2(fd, 3) < 0)
+	if (fchdir(s->dfd) < 0)
 		goto fail;
 	null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0)
 		goto fail;
-	close_range(4, ~0U, 0);
+	if (place_fds(s, fd) < 0)
+		goto fail;
 	if (c->cpu >= 0) {
 		CPU_ZERO(&set);
 		CPU_SET(c->cpu, &set);
@@ -269,6 +300,86 @@ fail:
 	fprintf(stderr, "umlctl: %s: cannot run %s: %s\n", c->name, c->kernel,
 		strerror(errno));
 	_exit(127);
+}
+
+/* The child that serves user network N: libslirp-helper on FD, as the
+ * guest's user, with no capability, ended with us. */
+static void __attribute__((noreturn)) run_helper(const struct uc_conf *c, int n, int fd)
+{
+	char *argv[8];
+	sigset_t none;
+	int i = 0, null;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	null = open("/dev/null", O_RDONLY);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(fd, 3) < 0 ||
+	    (fd == 3 && fcntl(3, F_SETFD, 0) < 0))
+		goto fail;
+	close_range(4, ~0U, 0);
+	if (c->as_other && (initgroups(c->user, c->gid) < 0 || setgid(c->gid) < 0 ||
+			    setuid(c->uid) < 0))
+		goto fail;
+	cap_reset_ambient();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
+		goto fail;
+	argv[i++] = (char *)c->slirp_helper;
+	argv[i++] = "--fd";
+	argv[i++] = "3";
+	argv[i++] = "--exit-with-parent";
+	if (c->user_net[n] != 2)
+		argv[i++] = "--disable-host-loopback";
+	argv[i] = NULL;
+	execv(argv[0], argv);
+fail:
+	fprintf(stderr, "umlctl: %s: net%d: cannot run %s: %s\n", c->name, n,
+		c->slirp_helper, strerror(errno));
+	_exit(127);
+}
+
+/* A socket pair and a helper for each user network. */
+static int start_helpers(struct sup *s)
+{
+	int i, sv[2];
+
+	for (i = 0; i < UC_MAX_NETS; i++) {
+		if (!s->c->user_net[i])
+			continue;
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
+			perror("umlctl: socketpair");
+			return -1;
+		}
+		s->helper[i] = fork();
+		if (s->helper[i] == 0)
+			run_helper(s->c, i, sv[1]);
+		close(sv[1]);
+		s->nfd[i] = sv[0];
+		if (s->helper[i] < 0) {
+			perror("umlctl: fork");
+			return -1;
+		}
+		fprintf(stderr, "umlctl: %s: net%d: %s pid %d\n", s->c->name, i,
+			s->c->slirp_helper, (int)s->helper[i]);
+	}
+	return 0;
+}
+
+static void end_helpers(struct sup *s)
+{
+	int i;
+
+	for (i = 0; i < UC_MAX_NETS; i++) {
+		if (s->nfd[i] >= 0)
+			close(s->nfd[i]);
+		s->nfd[i] = -1;
+		if (s->helper[i] > 0) {
+			kill(s->helper[i], SIGTERM);
+			waitpid(s->helper[i], NULL, 0);
+		}
+		s->helper[i] = 0;
+	}
 }
 
 static void stop_step(struct sup *s)
@@ -649,6 +760,8 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 
 	for (i = 0; i < MAX_CLIENTS; i++)
 		s.clients[i].fd = -1;
+	for (i = 0; i < UC_MAX_NETS; i++)
+		s.nfd[i] = -1;
 	s.dfd = open_run_dir(c);
 	if (s.dfd < 0 || prepare(c, s.dfd, &lock) < 0)
 		goto out;
@@ -672,15 +785,23 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 		goto out;
 	}
 	fflush(NULL);
+	if (start_helpers(&s) < 0)
+		goto out;
 	s.pid = fork();
 	if (s.pid < 0) {
 		perror("umlctl: fork");
 		goto out;
 	}
 	if (s.pid == 0)
-		run_kernel(c, s.dfd, sv[1]);
+		run_kernel(c, &s, sv[1]);
 	close(sv[1]);
 	sv[1] = -1;
+	/* The kernel has its ends; the helpers see them close with it. */
+	for (i = 0; i < UC_MAX_NETS; i++) {
+		if (s.nfd[i] >= 0)
+			close(s.nfd[i]);
+		s.nfd[i] = -1;
+	}
 	s.gfd = sv[0];
 	sv[0] = -1;
 	if (c->cpu >= 0)
@@ -697,6 +818,7 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	}
 	ret = exit_status(&s);
 out:
+	end_helpers(&s);
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (s.clients[i].fd >= 0)
 			close(s.clients[i].fd);
@@ -735,6 +857,9 @@ int uc_start(const char *name, int dry_run, int stop_timeout)
 		fprintf(stderr, "umlctl: %s: runs as %s, like every guest without an account of its own: create uml-%s to keep it apart (umlctl(8), \"users\")\n",
 			name, c.user, name);
 	if (dry_run) {
+		if (c.warnings)
+			fprintf(stderr, "umlctl: %s: %d warning%s in %s\n", name,
+				c.warnings, c.warnings == 1 ? "" : "s", c.file);
 		uc_print_cmdline(&c);
 		uc_conf_free(&c);
 		return 0;
@@ -742,4 +867,21 @@ int uc_start(const char *name, int dry_run, int stop_timeout)
 	ret = supervise(&c, stop_timeout);
 	uc_conf_free(&c);
 	return ret;
+}
+
+int uc_check(const char *name)
+{
+	struct uc_conf c;
+	int n;
+
+	n = uc_conf_load(&c, name);
+	if (n)
+		printf("%s: %d problem%s in %s\n", name, n, n == 1 ? "" : "s", c.file);
+	else if (c.warnings)
+		printf("%s: %s is good; %d warning%s for uml@.service\n", name, c.file,
+		       c.warnings, c.warnings == 1 ? "" : "s");
+	else
+		printf("%s: %s is good\n", name, c.file);
+	uc_conf_free(&c);
+	return n ? 1 : 0;
 }

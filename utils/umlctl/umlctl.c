@@ -33,6 +33,9 @@
 #ifndef UMLCTL_RUN_DIR
 #define UMLCTL_RUN_DIR "/run/uml"
 #endif
+#ifndef UMLCTL_STATE_DIR
+#define UMLCTL_STATE_DIR "/var/lib/uml"
+#endif
 
 #define DEFAULT_STOP_TIMEOUT	60
 #define HALT_WAIT_S		10
@@ -47,6 +50,9 @@ static void __attribute__((noreturn)) usage(void)
 	       "Run User Mode Linux guests defined in CONFIG_DIR/NAME.conf as services.\n\n"
 	       "Commands:\n"
 	       "  start NAME      check the configuration and run the guest in the foreground\n"
+	       "  check NAME      check the configuration as uml@.service would run it\n"
+	       "  create NAME --image FILE\n"
+	       "                  copy FILE to STATE_DIR/NAME/root.img and write NAME.conf\n"
 	       "  stop NAME       ask the guest to power off (cad); halt it after the timeout\n"
 	       "  status NAME     show whether the guest runs, its pid, uptime, kernel, memory\n"
 	       "  list            list the configured and the running guests\n"
@@ -58,10 +64,16 @@ static void __attribute__((noreturn)) usage(void)
 	       "  -t, --timeout S       stop: seconds to wait before halt (default %d);\n"
 	       "                        start: the same, for a stop by SIGTERM\n"
 	       "  -j, --json            status, list: print JSON\n"
+	       "  -i, --image FILE      create: the image to copy\n"
+	       "  -m, --mem SIZE        create: the guest's memory (default 256M)\n"
+	       "  -s, --state-dir DIR   create: where NAME/root.img goes (default %s)\n"
+	       "  -u, --user USER       create: the user the guest runs as (user =)\n"
+	       "  -k, --kernel PATH     create: the kernel it runs (kernel =)\n"
+	       "  -f, --force           create: replace an existing NAME.conf and image\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n",
 	       program_invocation_short_name, UMLCTL_CONFIG_DIR, UMLCTL_RUN_DIR,
-	       DEFAULT_STOP_TIMEOUT);
+	       DEFAULT_STOP_TIMEOUT, UMLCTL_STATE_DIR);
 	exit(EXIT_SUCCESS);
 }
 
@@ -296,11 +308,12 @@ static void get_status(const char *name, struct status *s)
 		return;
 	snprintf(s->version, sizeof(s->version), "%.*s",
 		 (int)sizeof(s->version) - 1, buf);
-	if (uc_mconsole(name, "proc /proc/uptime", buf, sizeof(buf), 2000) == 0 ||
-	    uc_mconsole(name, "proc uptime", buf, sizeof(buf), 2000) == 0)
+	/* The kernel opens the name relative to its /proc and prints every
+	 * failed open on the guest's console ("open /proc/NAME: -2"): ask
+	 * once, by the relative name, and only for files that exist. */
+	if (uc_mconsole(name, "proc uptime", buf, sizeof(buf), 2000) == 0)
 		s->uptime = strtod(buf, NULL);
-	if (uc_mconsole(name, "proc /proc/meminfo", buf, sizeof(buf), 2000) == 0 ||
-	    uc_mconsole(name, "proc meminfo", buf, sizeof(buf), 2000) == 0) {
+	if (uc_mconsole(name, "proc meminfo", buf, sizeof(buf), 2000) == 0) {
 		s->mem_total = meminfo(buf, "MemTotal:");
 		s->mem_avail = meminfo(buf, "MemAvailable:");
 	}
@@ -607,23 +620,37 @@ int main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "kernel", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt, dry_run = 0, json = 0, timeout = DEFAULT_STOP_TIMEOUT;
 	const char *cmd, *name = NULL;
+	static struct uc_create_opts co;	/* static: reachable to the end */
 	int nargs;
 
 	uc_paths.config_dir = env_or("UMLCTL_CONFIG_DIR", UMLCTL_CONFIG_DIR);
 	uc_paths.run_dir = env_or("UMLCTL_RUN_DIR", UMLCTL_RUN_DIR);
-	while ((opt = getopt_long(argc, argv, "c:r:nt:jhV", longopts, NULL)) != -1) {
+	co.state_dir = env_or("UMLCTL_STATE_DIR", UMLCTL_STATE_DIR);
+	while ((opt = getopt_long(argc, argv, "c:r:nt:ji:m:s:u:k:fhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c': uc_paths.config_dir = optarg; break;
 		case 'r': uc_paths.run_dir = optarg; break;
 		case 'n': dry_run = 1; break;
 		case 't': timeout = parse_timeout(optarg); break;
 		case 'j': json = 1; break;
+		case 'i': co.image = optarg; break;
+		case 'm': co.mem = optarg; break;
+		case 's': co.state_dir = optarg; break;
+		case 'f': co.force = 1; break;
+		case 'u': co.user = optarg; break;
+		case 'k': co.kernel = optarg; break;
 		case 'h': usage();
 		case 'V': print_version();
 		default: usage_error();
@@ -631,6 +658,7 @@ int main(int argc, char **argv)
 	}
 	uc_paths.config_dir = absolute(uc_paths.config_dir);
 	uc_paths.run_dir = absolute(uc_paths.run_dir);
+	co.state_dir = absolute(co.state_dir);
 	if (optind >= argc) {
 		fprintf(stderr, "%s: no command given\n", program_invocation_short_name);
 		usage_error();
@@ -653,8 +681,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: list takes no NAME\n", program_invocation_short_name);
 		usage_error();
 	}
+	/* The unit reads CONFIG_DIR's default: its sandbox matters for the
+	 * guests there, and for any guest `check` is asked about. */
+	uc_paths.sandbox = !strcmp(uc_paths.config_dir, UMLCTL_CONFIG_DIR) ||
+			   !strcmp(cmd, "check");
 	if (!strcmp(cmd, "start"))
 		return uc_start(name, dry_run, timeout);
+	if (!strcmp(cmd, "check"))
+		return uc_check(name);
+	if (!strcmp(cmd, "create"))
+		return uc_create(name, &co);
 	if (!strcmp(cmd, "stop"))
 		return uc_stop(name, timeout);
 	if (!strcmp(cmd, "status"))

@@ -17,11 +17,13 @@
 #define UC_MAX_NETS	16
 #define UC_MAX_ARGS	256
 #define UC_NAME_MAX	40
+#define UC_NET_FD	10	/* the kernel's fd of user network N: 10 + N */
 
 /* Where umlctl looks and writes; set once by main(). */
 struct uc_paths {
 	const char *config_dir;	/* NAME.conf files */
 	const char *run_dir;	/* RUN/NAME/: the guest's private uml_dir */
+	int sandbox;		/* warn about what uml@.service's sandbox hides */
 };
 extern struct uc_paths uc_paths;
 
@@ -30,6 +32,7 @@ struct uc_conf {
 	char name[UC_NAME_MAX + 1];
 	char file[PATH_MAX];
 	int errors;		/* problems reported so far */
+	int warnings;		/* warnings (they start the guest all the same) */
 
 	char *argv[UC_MAX_ARGS + 1];	/* the kernel command line */
 	int argc;
@@ -41,6 +44,9 @@ struct uc_conf {
 	int as_other;		/* uid differs from the caller's */
 	int shared_user;	/* root's default: the package's account */
 	char *kernel;		/* the kernel binary */
+	int user_net[UC_MAX_NETS];	/* 1: a user network, 2: one that may
+					 * reach the host's loopback */
+	const char *slirp_helper;	/* the program that serves them */
 	int need_net_admin;	/* capabilities the transports need */
 	int need_net_raw;
 };
@@ -95,8 +101,26 @@ int uc_mconsole(const char *name, const char *cmd, char *out, size_t outlen,
  * the lock, or 0 when no supervisor runs. */
 pid_t uc_supervisor_pid(const char *name);
 
+/* The guest NAME's machine-id (32 hex digits) and the MAC address
+ * (aa:bb:cc:dd:ee:ff, locally administered, unicast) of its interface
+ * INDEX: stable, distinct per name and host (ident.c). */
+void uc_machine_id(const char *name, char out[33]);
+void uc_mac(const char *name, int index, char out[18]);
+
+/* What `umlctl create` is told. */
+struct uc_create_opts {
+	const char *image;	/* the image to copy */
+	const char *mem;	/* mem =, or NULL for the default */
+	const char *state_dir;	/* where STATE/NAME/root.img goes */
+	const char *user;	/* user =, or NULL: the default run-as user */
+	const char *kernel;	/* kernel =, or NULL: the default kernel */
+	int force;		/* replace an existing config and image */
+};
+
 /* The commands. */
 int uc_start(const char *name, int dry_run, int stop_timeout);
+int uc_check(const char *name);
+int uc_create(const char *name, const struct uc_create_opts *o);
 int uc_stop(const char *name, int timeout);
 int uc_console(const char *name);
 
