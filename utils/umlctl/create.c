@@ -220,16 +220,16 @@ int uc_create(const char *name, const struct uc_create_opts *o)
 
 	if (!o->image) {
 		fprintf(stderr, "umlctl: create needs --image FILE\n");
-		return EXIT_USAGE;
+		return EXIT_TROUBLE;
 	}
 	if (o->kernel && (o->kernel[0] != '/' || access(o->kernel, X_OK) < 0)) {
 		fprintf(stderr, "umlctl: --kernel: '%s' is not an executable file's absolute path\n",
 			o->kernel);
-		return EXIT_USAGE;
+		return EXIT_TROUBLE;
 	}
 	if (!valid_size(mem)) {
 		fprintf(stderr, "umlctl: --mem: '%s' is not a size (a number, then K, M or G)\n", mem);
-		return EXIT_USAGE;
+		return EXIT_TROUBLE;
 	}
 	if (snprintf(dir, sizeof(dir), "%s/%s", o->state_dir, name) >= (int)sizeof(dir) ||
 	    snprintf(disk, sizeof(disk), "%s/%s", dir, IMAGE_LEAF) >= (int)sizeof(disk) ||
