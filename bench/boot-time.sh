@@ -66,6 +66,13 @@ if [ "$ref_ok" = yes ]; then
 	b=$(median < "$scratch/times-ref")
 	printf "  Debian's linux.uml: %s ms\n" "$b"
 	printf '  ratio ours/Debian: %s\n' "$(echo "scale=2; $a / $b" | bc)"
+	bench_row "busybox boot to init and exit, ms" "$a" "$b" -
 else
 	printf "  Debian's linux.uml: does not boot on this host (%s); no ratio\n" "$(why "$ref")"
+	if grep -q 'ptrace set fp regs failed' "$scratch/boot-$(basename "$ref").log"; then
+		reason="Debian's kernel cannot run on this CPU ($(why "$ref" | tr -d '\r'))"
+	else
+		reason="Debian's kernel did not boot: $(why "$ref" | tr -d '\r')"
+	fi
+	bench_row "busybox boot to init and exit, ms" "$a" - - "$reason"
 fi

@@ -72,3 +72,5 @@ printf 'boot to init and exit on %s CPUs, median of %s runs each:\n' "$cpus" "$r
 printf '  umlctl start (pinned, TMPDIR=/dev/shm): %s ms\n' "$a"
 printf '  plain linux (unpinned):                 %s ms\n' "$b"
 printf '  ratio umlctl/plain: %s\n' "$(echo "scale=2; $a / $b" | bc)"
+bench_row "busybox boot via umlctl start, ms" "$a" - - \
+	"no Debian column: compares with plain linux on this tree ($b ms)"
