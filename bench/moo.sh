@@ -104,11 +104,14 @@ if [ ! -f "$cow" ]; then
 	"$mkcow" "$cow" "$backing"
 	mkdir -p "$scratch/run/tmp"
 	# shellcheck disable=SC2016 # expanded by the guest's shell
-	script='i=0; while [ $i -lt '"$dirty"' ]; do dd if=/dev/urandom of=/dev/ubdb bs=1M count=1 seek=$((i * 54 + 7)) conv=notrunc 2>/dev/null; i=$((i + 1)); done; sync; echo bench-done; halt -f'
-	printf '%s\n' "$script" | TMPDIR=$scratch/run/tmp timeout 900 "$kernel" \
-		umid=bench-moo-$$ uml_dir="$scratch/run/uml" mem=128M \
-		ubd0r="$rootfs" ubd1="$cow,$backing" root=/dev/ubda ro init=/init \
-		con0=fd:0,fd:1 con=null ssl=null > "$scratch/guest.log" 2>&1 || true
+	printf '%s\n' 'i=0; while [ $i -lt '"$dirty"' ]; do dd if=/dev/urandom of=/dev/ubdb bs=1M count=1 seek=$((i * 54 + 7)) conv=notrunc 2>/dev/null; i=$((i + 1)); done; sync; echo bench-"done" bench-guest-"done"; halt -f' \
+		> "$scratch/run/guest.sh"
+	# (guest_script boots $image: the test guest here)
+	log=$scratch/guest.log
+	image=$rootfs
+	scratch=$scratch/run
+	guest_script "$kernel" "$log" "$scratch/guest.sh" ubd1="$cow,$backing" || :
+	scratch=$build/bench-scratch/moo
 	grep -q bench-done "$scratch/guest.log" ||
 		{ rm -f "$cow"; die "the guest did not finish writing (see $scratch/guest.log; UML_BENCH_NO_GUEST=1 writes the COW without one)"; }
 fi
