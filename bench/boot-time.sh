@@ -69,10 +69,6 @@ if [ "$ref_ok" = yes ]; then
 	bench_row "busybox boot to init and exit, ms" "$a" "$b" -
 else
 	printf "  Debian's linux.uml: does not boot on this host (%s); no ratio\n" "$(why "$ref")"
-	if grep -q 'ptrace set fp regs failed' "$scratch/boot-$(basename "$ref").log"; then
-		reason="Debian's kernel cannot run on this CPU ($(why "$ref" | tr -d '\r'))"
-	else
-		reason="Debian's kernel did not boot: $(why "$ref" | tr -d '\r')"
-	fi
+	reason=$(debian_status "$ref" "$image" "$scratch")
 	bench_row "busybox boot to init and exit, ms" "$a" - - "$reason"
 fi
