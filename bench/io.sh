@@ -50,7 +50,7 @@ blocks=$((mib * 256))
 
 # (markers split so that the console's echo does not match them)
 cat > "$scratch/guest.sh" <<GUEST
-$guest_clock
+$(guest_clock)
 d=/dev/ubdb
 r() { echo "bench-""res \$1 \$((\$(cs) - t0))"; }
 t0=\$(cs); dd if=\$d of=/dev/null bs=1M count=$mib iflag=direct 2>/dev/null; r seqread

@@ -66,10 +66,12 @@ debian_status() {
 	cat "$ds_dir/debian-status"
 }
 
-# Centiseconds since boot, inside a guest (busybox date has no %N); the
-# text of a shell function for the guest scripts below.
-# shellcheck disable=SC2016,SC2034 # expanded by the guest; used by the scripts
-guest_clock='cs() { read -r up _ < /proc/uptime; echo $((${up%.*} * 100 + 1${up#*.} - 100)); }'
+# Prints the text of a shell function for the guest scripts below: cs,
+# centiseconds since boot, inside a guest (busybox date has no %N).
+guest_clock() {
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	echo 'cs() { read -r up _ < /proc/uptime; echo $((${up%.*} * 100 + 1${up#*.} - 100)); }'
+}
 
 # guest_script KERNEL LOG SCRIPT [KERNEL-ARGS...]: boot the busybox test
 # guest ($image, read-only) under KERNEL with the shell script SCRIPT on

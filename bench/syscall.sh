@@ -39,7 +39,7 @@ ref_status=$(debian_status "$ref" "$image" "$build/bench-scratch")
 # (the markers are split so that the console's echo of a line does not
 # match them)
 cat > "$scratch/guest.sh" <<GUEST
-$guest_clock
+$(guest_clock)
 t0=\$(cs); dd if=/dev/zero of=/dev/null bs=1 count=$bytes 2>/dev/null; t1=\$(cs)
 echo "bench-""res syscall \$((t1 - t0))"
 t0=\$(cs); i=0; while [ \$i -lt $forks ]; do /bin/true; i=\$((i + 1)); done; t1=\$(cs)
