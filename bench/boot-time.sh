@@ -66,6 +66,9 @@ if [ "$ref_ok" = yes ]; then
 	b=$(median < "$scratch/times-ref")
 	printf "  Debian's linux.uml: %s ms\n" "$b"
 	printf '  ratio ours/Debian: %s\n' "$(echo "scale=2; $a / $b" | bc)"
+	bench_row "busybox boot to init and exit, ms" "$a" "$b" -
 else
 	printf "  Debian's linux.uml: does not boot on this host (%s); no ratio\n" "$(why "$ref")"
+	reason=$(debian_status "$ref" "$image" "$scratch")
+	bench_row "busybox boot to init and exit, ms" "$a" - - "$reason"
 fi

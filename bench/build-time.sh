@@ -68,4 +68,7 @@ if [ "$reference" = yes ]; then
 	rmods=$(wc -l < "$obj/modules.order")
 	printf "  Debian's UML config, same source, %s modules, cold: %s s\n" "$rmods" "$ref"
 	printf '  ratio ours/Debian (cold): %s\n' "$(echo "scale=2; $cold / $ref" | bc)"
+	bench_row "cold kernel+modules build, s (-j$jobs)" "$cold" "$ref" - "Debian's column: its UML config, same source"
+else
+	bench_row "cold kernel+modules build, s (-j$jobs)" "$cold" - - "no Debian column without --reference"
 fi

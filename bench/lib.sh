@@ -29,3 +29,83 @@ debian_uml() {
 	fi
 	echo "$dir/root"
 }
+
+# The result line bench/run.sh collects, one per figure:
+#   BENCH figure|ours|debian|ratio|target|note
+# OURS and DEBIAN are numbers or, when there is no number, "-" with the
+# reason in NOTE; the ratio ours/Debian is computed here, only from two
+# numbers.  TARGET is issue 19's ("-" when it sets none).
+bench_row() {
+	b_fig=$1 b_ours=$2 b_ref=$3 b_target=${4:--} b_note=${5:-}
+	b_ratio=$(awk -v a="$b_ours" -v b="$b_ref" 'BEGIN {
+		num = "^[0-9]+([.][0-9]+)?$"
+		if (a ~ num && b ~ num && b + 0 > 0) printf "%.2f", a / b; else print "-" }')
+	printf 'BENCH %s|%s|%s|%s|%s|%s\n' "$b_fig" "$b_ours" "$b_ref" "$b_ratio" "$b_target" "$b_note"
+}
+
+# Whether Debian's linux.uml (from debian_uml) runs on this host: boots
+# the busybox test guest IMAGE to init and back, once per scratch
+# directory DIR.  Prints "ok" or the reason it cannot run.
+debian_status() {
+	ds_kernel=$1 ds_image=$2 ds_dir=$3
+	if [ ! -s "$ds_dir/debian-status" ]; then
+		mkdir -p "$ds_dir/tmp"
+		ds_log=$ds_dir/debian-status.log
+		if TMPDIR=$ds_dir/tmp timeout 300 "$ds_kernel" umid="bench-ds-$$" \
+			uml_dir="$ds_dir/uml" mem=64M ubd0r="$ds_image" root=/dev/ubda ro \
+			init=/init uml_test_halt=1 con0=null,fd:1 con=null ssl=null \
+			> "$ds_log" 2>&1 </dev/null && grep -q 'uml-test: init done' "$ds_log"; then
+			echo ok
+		elif grep -q 'ptrace set fp regs failed' "$ds_log"; then
+			echo "Debian's kernel cannot run on this CPU ($(sed -n 's/.*\(ptrace set fp regs failed[^[:cntrl:]]*\).*/\1/p' "$ds_log" | head -n 1))"
+		else
+			echo "Debian's kernel did not boot the test guest (see $ds_log)"
+		fi > "$ds_dir/debian-status.tmp"
+		mv "$ds_dir/debian-status.tmp" "$ds_dir/debian-status"
+	fi
+	cat "$ds_dir/debian-status"
+}
+
+# Prints the text of a shell function for the guest scripts below: cs,
+# centiseconds since boot, inside a guest (busybox date has no %N).
+guest_clock() {
+	# shellcheck disable=SC2016 # expanded by the guest's shell
+	echo 'cs() { read -r up _ < /proc/uptime; echo $((${up%.*} * 100 + 1${up#*.} - 100)); }'
+}
+
+# guest_script KERNEL LOG SCRIPT [KERNEL-ARGS...]: boot the busybox test
+# guest ($image, read-only) under KERNEL with the shell script SCRIPT on
+# its console, which must end the guest (halt -f) after printing
+# bench-guest-done; its console goes to LOG.  Uses $scratch for TMPDIR
+# and uml_dir; pinned to the CPUs $pin when it is set.  Fails when the
+# guest does not run to the end within 600 s.
+# shellcheck disable=SC2154,SC2094 # $scratch, $image: the caller's; the log is polled
+guest_script() {
+	gs_kernel=$1 gs_log=$2 gs_script=$3
+	shift 3
+	mkdir -p "$scratch/tmp"
+	set -- timeout 660 "$gs_kernel" "$@"
+	[ -z "${pin:-}" ] || set -- taskset -c "$pin" "$@"
+	: > "$gs_log"
+	# The script goes in once the shell runs (typed-ahead input before
+	# the shell starts is lost); the pipe stays open until the guest is
+	# done.
+	{
+		n=0
+		while ! grep -q 'uml-test: init done' "$gs_log" && [ $n -lt 240 ]; do
+			sleep 0.5
+			n=$((n + 1))
+		done
+		sleep 1
+		cat "$gs_script"
+		n=0
+		while ! grep -q 'bench-guest-done' "$gs_log" && [ $n -lt 600 ]; do
+			sleep 1
+			n=$((n + 1))
+		done
+		sleep 2
+	} | TMPDIR=$scratch/tmp "$@" umid="bench-gs-$$" \
+		uml_dir="$scratch/uml" mem=128M ubd0r="$image" root=/dev/ubda ro \
+		init=/init con0=fd:0,fd:1 con=null ssl=null >> "$gs_log" 2>&1 || :
+	grep -q 'bench-guest-done' "$gs_log"
+}

@@ -2,7 +2,9 @@
 # bench/moo.sh: uml_moo side by side with Debian's (uml-utilities
 # 20070815) and with the physical floor, in one run, warm cache.
 #
-# usage: [UML_KERNEL=linux] [RUNS=3] [UML_BENCH_NO_GUEST=1] bench/moo.sh BUILDDIR [BACKING-IMAGE]
+# usage: [UML_KERNEL=linux] [RUNS=3] [QUICK=1] [UML_BENCH_NO_GUEST=1] bench/moo.sh BUILDDIR [BACKING-IMAGE]
+#
+# QUICK=1: a 2 GiB backing image with 128 MiB of data and 30 MiB dirty.
 #
 # The case of the issue: a 16 GiB sparse backing image holding a guest
 # system, and a COW into which a guest wrote 300 MiB.  Without
@@ -23,7 +25,9 @@
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
-. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 [ $# -ge 1 ] || die "usage: $0 BUILDDIR [BACKING-IMAGE]"
 build=$(cd "$1" && pwd)
@@ -40,6 +44,11 @@ fi
 	die "build the kernel and the test guest first (make -C $build check_DATA)"
 
 scratch=$build/bench-scratch/moo
+if [ -n "${QUICK:-}" ]; then
+	size_mib=2048 extents=128 dirty=30 tag=-quick
+else
+	size_mib=16384 extents=1280 dirty=300 tag=
+fi
 mkdir -p "$scratch"
 
 # Debian's uml-utilities, extracted, never installed.
@@ -52,16 +61,16 @@ if [ ! -x "$old/root/usr/bin/uml_moo" ]; then
 fi
 oldmoo=$old/root/usr/bin/uml_moo
 
-backing=$scratch/backing.img
+backing=$scratch/backing$tag.img
 if [ -n "$image" ]; then
 	cp --sparse=always "$image" "$backing"
 elif [ ! -f "$backing" ]; then
-	echo "making a 16 GiB sparse backing image with 1.25 GiB of data..."
-	truncate -s 16G "$backing.tmp"
+	echo "making a $size_mib MiB sparse backing image with $extents MiB of data..."
+	truncate -s "${size_mib}M" "$backing.tmp"
 	i=0
-	while [ $i -lt 1280 ]; do
+	while [ $i -lt "$extents" ]; do
 		# 1 MiB extents, denser at the start like a fresh install.
-		off=$(( (i * i * 7 + i * 131) % 16000 ))
+		off=$(( (i * i * 7 + i * 131) % (size_mib - size_mib / 40) ))
 		head -c 1048576 /dev/urandom |
 			dd of="$backing.tmp" bs=1M seek=$off conv=notrunc status=none
 		i=$((i + 1))
@@ -69,17 +78,17 @@ elif [ ! -f "$backing" ]; then
 	mv "$backing.tmp" "$backing"
 fi
 
-cow=$scratch/disk.cow
+cow=$scratch/disk$tag.cow
 # The 300 MiB: 300 1 MiB runs, one every 54 MiB.
 if [ ! -f "$cow" ] && [ -n "${UML_BENCH_NO_GUEST:-}" ]; then
 	# Without a guest: the same runs written into the COW the way the
 	# kernel lays them out (bitmap bytes at 8192, data at data_offset).
-	echo "writing 300 MiB into a COW directly (UML_BENCH_NO_GUEST)..."
+	echo "writing $dirty MiB into a COW directly (UML_BENCH_NO_GUEST)..."
 	"$mkcow" "$cow" "$backing"
 	doff=$("$build/utils/cow/uml_cow" info --json "$cow" |
 		sed -n 's/.*"data_offset": \([0-9]*\).*/\1/p')
 	i=0
-	while [ $i -lt 300 ]; do
+	while [ $i -lt "$dirty" ]; do
 		mib=$((i * 54 + 7))
 		head -c 256 /dev/zero | tr '\000' '\377' |
 			dd of="$cow" bs=256 oflag=seek_bytes seek=$((8192 + mib * 256)) \
@@ -91,15 +100,18 @@ if [ ! -f "$cow" ] && [ -n "${UML_BENCH_NO_GUEST:-}" ]; then
 	done
 fi
 if [ ! -f "$cow" ]; then
-	echo "a guest writes 300 MiB through a COW..."
+	echo "a guest writes $dirty MiB through a COW..."
 	"$mkcow" "$cow" "$backing"
 	mkdir -p "$scratch/run/tmp"
 	# shellcheck disable=SC2016 # expanded by the guest's shell
-	script='i=0; while [ $i -lt 300 ]; do dd if=/dev/urandom of=/dev/ubdb bs=1M count=1 seek=$((i * 54 + 7)) conv=notrunc 2>/dev/null; i=$((i + 1)); done; sync; echo bench-done; halt -f'
-	printf '%s\n' "$script" | TMPDIR=$scratch/run/tmp timeout 900 "$kernel" \
-		umid=bench-moo-$$ uml_dir="$scratch/run/uml" mem=128M \
-		ubd0r="$rootfs" ubd1="$cow,$backing" root=/dev/ubda ro init=/init \
-		con0=fd:0,fd:1 con=null ssl=null > "$scratch/guest.log" 2>&1 || true
+	printf '%s\n' 'i=0; while [ $i -lt '"$dirty"' ]; do dd if=/dev/urandom of=/dev/ubdb bs=1M count=1 seek=$((i * 54 + 7)) conv=notrunc 2>/dev/null; i=$((i + 1)); done; sync; echo bench-"done" bench-guest-"done"; halt -f' \
+		> "$scratch/run/guest.sh"
+	# (guest_script boots $image: the test guest here)
+	log=$scratch/guest.log
+	image=$rootfs
+	scratch=$scratch/run
+	guest_script "$kernel" "$log" "$scratch/guest.sh" ubd1="$cow,$backing" || :
+	scratch=$build/bench-scratch/moo
 	grep -q bench-done "$scratch/guest.log" ||
 		{ rm -f "$cow"; die "the guest did not finish writing (see $scratch/guest.log; UML_BENCH_NO_GUEST=1 writes the COW without one)"; }
 fi
@@ -212,3 +224,6 @@ speed-up over Debian's: new-file $(ratio "$bn" "$on")x, -d $(ratio "$bd" "$od")x
 outputs cmp-equal: new-file $same_new, -d $same_d, -d vs new-file $same_nd, -d floor vs new-file $same_fl
 allocated KiB: ours $(alloc "$scratch/ours.img"), Debian's $(alloc "$scratch/old.img"), cp $(alloc "$scratch/floor.img")
 EOT
+bench_row "uml_moo new-file merge, ms" "$on" "$bn" - "Debian's column: uml-utilities' uml_moo"
+bench_row "uml_moo new-file merge vs copy floor, ms" "$on" "$fn" 1.2 "Debian's column: the copy floor (cp)"
+bench_row "uml_moo -d merge vs its floor, ms" "$od" "$fd" 1.2 "Debian's column: the floor (copy_file_range of the dirty runs); Debian's uml_moo $bd ms"

@@ -139,3 +139,5 @@ printf '  median: vector tap %s Mbit/s, legacy tuntap %s Mbit/s, vector tap gro=
 	"$v" "$t" "$o"
 printf '  ratio vector/tuntap, same offloads (none): %s (HOWTO target: >= 10)\n' "$(ratio "$v" "$t")"
 printf '  ratio vector gro=1/tuntap (offloads on one side only): %s\n' "$(ratio "$o" "$t")"
+bench_row "vector tap guest to host, Mbit/s (gro=0)" "$v" - - \
+	"no Debian column: compares with legacy tuntap on this tree ($t Mbit/s, ratio $(ratio "$v" "$t"), HOWTO: >= 10)"

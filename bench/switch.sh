@@ -170,3 +170,5 @@ printf '%-34s %10s\n' "daemon ports (eth0=daemon)" "$daemon"
 printf '%-34s %10s\n' "bess ports (vec0:transport=bess)" "$bess"
 awk -v a="$bess" -v b="$daemon" 'BEGIN { printf "ratio bess/daemon: %.2f\n", a / b }'
 echo "(medians of $rounds rounds, iperf3 -t $secs, one TCP stream, switch counters in $scratch/*.stats)"
+bench_row "uml_switch bess ports guest to guest, Mbit/s" "$bess" - - \
+	"no Debian column: compares two transports on this tree (daemon ports $daemon Mbit/s)"
