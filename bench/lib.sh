@@ -30,6 +30,26 @@ debian_uml() {
 	echo "$dir/root"
 }
 
+# bench_build BUILDDIR: sets build (BUILDDIR, absolute), ours (the kernel
+# it built, which must be there) and image (the busybox test guest, made
+# when it is missing) for the script that calls it.
+# shellcheck disable=SC2034 # build, ours, image: the caller's
+bench_build() {
+	build=$(cd "$1" && pwd)
+	ours=$build/linux/build/linux
+	image=$build/testsuite/guest/rootfs.img
+	[ -x "$ours" ] || die "no kernel at $ours: run make in $build"
+	[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
+}
+
+# bench_debian: sets ref, Debian's linux.uml (extracted once under
+# $build/bench-scratch), and ref_status, debian_status's answer for it.
+# shellcheck disable=SC2034 # ref, ref_status: the caller's
+bench_debian() {
+	ref=$(debian_uml "$build/bench-scratch")/usr/bin/linux.uml
+	ref_status=$(debian_status "$ref" "$image" "$build/bench-scratch")
+}
+
 # The result line bench/run.sh collects, one per figure:
 #   BENCH figure|ours|debian|ratio|target|note
 # OURS and DEBIAN are numbers or, when there is no number, "-" with the
