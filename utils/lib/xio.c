@@ -181,6 +181,23 @@ int xcopy_range(int in, uint64_t in_off, int out, uint64_t out_off,
 	return copy_slow(in, in_off, out, out_off, len);
 }
 
+/* The end, at most CHUNK, of the run from I of BUF's pieces (each up to
+ * the next GRAN boundary of OUT, which BUF goes to at OUT_OFF) that are
+ * all zero (ZERO) or, with !ZERO, none of them all zero. */
+static size_t run_end(const char *buf, size_t i, size_t chunk,
+		      uint64_t out_off, size_t gran, int zero)
+{
+	size_t p;
+
+	for (; i < chunk; i += p) {
+		p = gran - (size_t)((out_off + i) % gran);
+		p = chunk - i < p ? chunk - i : p;
+		if ((xis_zero(buf + i, p) != 0) != zero)
+			break;
+	}
+	return i;
+}
+
 int xcopy_sparse(int in, uint64_t in_off, int out, uint64_t out_off,
 		 uint64_t len, size_t gran)
 {
@@ -200,21 +217,9 @@ int xcopy_sparse(int in, uint64_t in_off, int out, uint64_t out_off,
 		}
 		/* Runs of pieces (aligned to GRAN in OUT) that are not all zero. */
 		while (i < chunk) {
-			size_t start, p;
+			size_t start = run_end(buf, i, chunk, out_off, gran, 1);
 
-			for (; i < chunk; i += p) {
-				p = gran - (size_t)((out_off + i) % gran);
-				p = chunk - i < p ? chunk - i : p;
-				if (!xis_zero(buf + i, p))
-					break;
-			}
-			start = i;
-			for (; i < chunk; i += p) {
-				p = gran - (size_t)((out_off + i) % gran);
-				p = chunk - i < p ? chunk - i : p;
-				if (xis_zero(buf + i, p))
-					break;
-			}
+			i = run_end(buf, start, chunk, out_off, gran, 0);
 			if (i > start) {
 				n = xpwrite(out, buf + start, i - start,
 					    out_off + start);
