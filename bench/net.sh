@@ -78,11 +78,7 @@ run_once() {
 		echo "ip link set $ifname up && ip addr add $gaddr/24 dev $ifname"
 		# (quoted so that the console's echo of this line does not match)
 		echo "sleep 2; $guest_iperf -c $haddr -t $secs -f m < /dev/null; echo bench-iperf-'done'"
-		n=0
-		while ! grep -q bench-iperf-done "$log" && [ "$n" -lt $((secs + 60)) ]; do
-			sleep 1
-			n=$((n + 1))
-		done
+		wait_log bench-iperf-done "$log" $((secs + 60)) 1
 		echo "halt -f"
 		sleep 5
 	} | ip netns exec "$ns" env PATH="$utils:/usr/sbin:/usr/bin:/sbin:/bin" \
