@@ -7,16 +7,12 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -ge 1 ] || die "usage: $0 BUILDDIR [RUNS]"
-build=$(cd "$1" && pwd)
+bench_build "$1"
 runs=${2:-7}
-ours=$build/linux/build/linux
-image=$build/testsuite/guest/rootfs.img
-[ -x "$ours" ] || die "no kernel at $ours: run make in $build"
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 scratch=$build/bench-scratch
 mkdir -p "$scratch/tmp"
 ref=$(debian_uml "$scratch")/usr/bin/linux.uml

@@ -14,27 +14,22 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 BUILDDIR"
-build=$(cd "$1" && pwd)
+bench_build "$1"
 n=${N:-4}
 case $n in
 '' | *[!0-9]* | 0) die "N must be a positive number, not '$n'" ;;
 esac
-ours=$build/linux/build/linux
 mconsole=$build/utils/mconsole/uml_mconsole
-image=$build/testsuite/guest/rootfs.img
-[ -x "$ours" ] || die "no kernel at $ours: run make in $build"
 [ -x "$mconsole" ] || die "no uml_mconsole at $mconsole: run make in $build"
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 scratch=$build/bench-scratch/density
 rm -rf "$scratch"
 mkdir -p "$scratch/tmp" "$scratch/uml"
 mkfifo "$scratch/console"
-ref=$(debian_uml "$build/bench-scratch")/usr/bin/linux.uml
-ref_status=$(debian_status "$ref" "$image" "$build/bench-scratch")
+bench_debian
 
 umids=
 stop_all() {

@@ -21,25 +21,20 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 BUILDDIR"
-build=$(cd "$1" && pwd)
+bench_build "$1"
 runs=${RUNS:-3}
 if [ -n "${QUICK:-}" ]; then
 	mib=32 ops=100
 else
 	mib=256 ops=400
 fi
-ours=$build/linux/build/linux
-image=$build/testsuite/guest/rootfs.img
-[ -x "$ours" ] || die "no kernel at $ours: run make in $build"
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 scratch=$build/bench-scratch/io
 mkdir -p "$scratch"
-ref=$(debian_uml "$build/bench-scratch")/usr/bin/linux.uml
-ref_status=$(debian_status "$ref" "$image" "$build/bench-scratch")
+bench_debian
 
 disk=$scratch/disk-$mib.img
 if [ ! -f "$disk" ]; then

@@ -30,6 +30,26 @@ debian_uml() {
 	echo "$dir/root"
 }
 
+# bench_build BUILDDIR: sets build (BUILDDIR, absolute), ours (the kernel
+# it built, which must be there) and image (the busybox test guest, made
+# when it is missing) for the script that calls it.
+# shellcheck disable=SC2034 # build, ours, image: the caller's
+bench_build() {
+	build=$(cd "$1" && pwd)
+	ours=$build/linux/build/linux
+	image=$build/testsuite/guest/rootfs.img
+	[ -x "$ours" ] || die "no kernel at $ours: run make in $build"
+	[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
+}
+
+# bench_debian: sets ref, Debian's linux.uml (extracted once under
+# $build/bench-scratch), and ref_status, debian_status's answer for it.
+# shellcheck disable=SC2034 # ref, ref_status: the caller's
+bench_debian() {
+	ref=$(debian_uml "$build/bench-scratch")/usr/bin/linux.uml
+	ref_status=$(debian_status "$ref" "$image" "$build/bench-scratch")
+}
+
 # The result line bench/run.sh collects, one per figure:
 #   BENCH figure|ours|debian|ratio|target|note
 # OURS and DEBIAN are numbers or, when there is no number, "-" with the
@@ -73,6 +93,16 @@ guest_clock() {
 	echo 'cs() { read -r up _ < /proc/uptime; echo $((${up%.*} * 100 + 1${up#*.} - 100)); }'
 }
 
+# wait_log PATTERN LOG TRIES SECONDS: until LOG has a line matching
+# PATTERN, at most TRIES times SECONDS (and no failure when it never does).
+wait_log() {
+	wl_n=0
+	while ! grep -q "$1" "$2" && [ $wl_n -lt "$3" ]; do
+		sleep "$4"
+		wl_n=$((wl_n + 1))
+	done
+}
+
 # guest_script KERNEL LOG SCRIPT [KERNEL-ARGS...]: boot the busybox test
 # guest ($image, read-only) under KERNEL with the shell script SCRIPT on
 # its console, which must end the guest (halt -f) after printing
@@ -91,18 +121,10 @@ guest_script() {
 	# the shell starts is lost); the pipe stays open until the guest is
 	# done.
 	{
-		n=0
-		while ! grep -q 'uml-test: init done' "$gs_log" && [ $n -lt 240 ]; do
-			sleep 0.5
-			n=$((n + 1))
-		done
+		wait_log 'uml-test: init done' "$gs_log" 240 0.5
 		sleep 1
 		cat "$gs_script"
-		n=0
-		while ! grep -q 'bench-guest-done' "$gs_log" && [ $n -lt 600 ]; do
-			sleep 1
-			n=$((n + 1))
-		done
+		wait_log 'bench-guest-done' "$gs_log" 600 1
 		sleep 2
 	} | TMPDIR=$scratch/tmp "$@" umid="bench-gs-$$" \
 		uml_dir="$scratch/uml" mem=128M ubd0r="$image" root=/dev/ubda ro \

@@ -14,24 +14,20 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -ge 1 ] || die "usage: $0 BUILDDIR [SECONDS] [ROUNDS]"
-build=$(cd "$1" && pwd)
+[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces and taps)"
+bench_build "$1"
 secs=${2:-10}
 rounds=${3:-3}
-kernel=$build/linux/build/linux
-image=$build/testsuite/guest/rootfs.img
 utils=$build/utils/net
-[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces and taps)"
-[ -x "$kernel" ] || die "no kernel at $kernel: run make in $build"
 [ -x "$utils/uml_net" ] || die "no uml_net in $utils: run make in $build"
 iperf=$(command -v iperf3) || die "no iperf3 on the host: apt-get install iperf3"
 # The kernel prints its own configuration.
-"$kernel" --showconfig 2>/dev/null | grep -q '^CONFIG_UML_NET_TUNTAP=y' ||
+"$ours" --showconfig 2>/dev/null | grep -q '^CONFIG_UML_NET_TUNTAP=y' ||
 	die "this kernel has no legacy tuntap transport (removed in 6.16)"
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 
 scratch=$build/bench-scratch/net
 mkdir -p "$scratch/tmp" "$scratch/uml"
@@ -82,15 +78,11 @@ run_once() {
 		echo "ip link set $ifname up && ip addr add $gaddr/24 dev $ifname"
 		# (quoted so that the console's echo of this line does not match)
 		echo "sleep 2; $guest_iperf -c $haddr -t $secs -f m < /dev/null; echo bench-iperf-'done'"
-		n=0
-		while ! grep -q bench-iperf-done "$log" && [ "$n" -lt $((secs + 60)) ]; do
-			sleep 1
-			n=$((n + 1))
-		done
+		wait_log bench-iperf-done "$log" $((secs + 60)) 1
 		echo "halt -f"
 		sleep 5
 	} | ip netns exec "$ns" env PATH="$utils:/usr/sbin:/usr/bin:/sbin:/bin" \
-		TMPDIR="$scratch/tmp" timeout $((secs + 90)) "$kernel" \
+		TMPDIR="$scratch/tmp" timeout $((secs + 90)) "$ours" \
 		umid="bench-net-$$" uml_dir="$scratch/uml" mem=256M \
 		ubd0r="$image" root=/dev/ubda ro init=/init \
 		con0=fd:0,fd:1 con=null ssl=null "$netarg" > "$log" 2>&1 || :

@@ -17,21 +17,17 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -ge 1 ] || die "usage: $0 BUILDDIR [SECONDS] [ROUNDS]"
-build=$(cd "$1" && pwd)
+[ "$(id -u)" -eq 0 ] || die "needs root (a network namespace)"
+bench_build "$1"
 secs=${2:-10}
 rounds=${3:-3}
-kernel=$build/linux/build/linux
 switch=$build/utils/switch/uml_switch
-image=$build/testsuite/guest/rootfs.img
-[ -x "$kernel" ] || die "no kernel at $kernel: run make in $build"
 [ -x "$switch" ] || die "no uml_switch at $switch: run make in $build"
-[ "$(id -u)" -eq 0 ] || die "needs root (a network namespace)"
 iperf=$(command -v iperf3) || die "iperf3 not found (apt-get install iperf3)"
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 
 # The host's dynamic loader and library directories, as the guest sees
 # them with the host's / mounted on /tmp/host.
@@ -91,7 +87,7 @@ done
 boot() {
 	name=$1 net=$2
 	mkfifo "$scratch/$name.in"
-	TMPDIR=$scratch/tmp ip netns exec "$ns" "$kernel" umid="bench-$$-$name" \
+	TMPDIR=$scratch/tmp ip netns exec "$ns" "$ours" umid="bench-$$-$name" \
 		uml_dir="$scratch/uml" mem=256M ubd0r="$image" root=/dev/ubda ro init=/init \
 		con0=fd:0,fd:1 con=null ssl=null "$net" \
 		< "$scratch/$name.in" > "$scratch/$name.out" 2>&1 &

@@ -16,25 +16,20 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 BUILDDIR"
-build=$(cd "$1" && pwd)
+bench_build "$1"
 runs=${RUNS:-3}
 if [ -n "${QUICK:-}" ]; then
 	bytes=20000 forks=50
 else
 	bytes=200000 forks=400
 fi
-ours=$build/linux/build/linux
-image=$build/testsuite/guest/rootfs.img
-[ -x "$ours" ] || die "no kernel at $ours: run make in $build"
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 scratch=$build/bench-scratch/syscall
 mkdir -p "$scratch"
-ref=$(debian_uml "$build/bench-scratch")/usr/bin/linux.uml
-ref_status=$(debian_status "$ref" "$image" "$build/bench-scratch")
+bench_debian
 
 # (the markers are split so that the console's echo of a line does not
 # match them)

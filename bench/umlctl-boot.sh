@@ -9,25 +9,20 @@
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=bench/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
 [ $# -ge 1 ] || die "usage: $0 BUILDDIR [RUNS]"
-build=$(cd "$1" && pwd)
+bench_build "$1"
 runs=${2:-7}
-kernel=$build/linux/build/linux
 umlctl=$build/utils/umlctl/umlctl
-image=$build/testsuite/guest/rootfs.img
-if [ ! -x "$kernel" ] || [ ! -x "$umlctl" ]; then
-	die "no kernel or umlctl in $build: run make there"
-fi
-[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
+[ -x "$umlctl" ] || die "no umlctl at $umlctl: run make in $build"
 scratch=$build/bench-scratch/umlctl
 rm -rf "$scratch"
 mkdir -p "$scratch/etc" "$scratch/run" "$scratch/tmp" "$scratch/uml"
 name=bench-$$
 cat > "$scratch/etc/$name.conf" <<CONF
-kernel = $kernel
+kernel = $ours
 mem = 64M
 disk0 = $image ro
 args = ro init=/init uml_test_halt=1
@@ -49,7 +44,7 @@ boot_umlctl() {
 
 boot_plain() {
 	t0=$(now_ms)
-	TMPDIR=$scratch/tmp "$kernel" umid="$name" uml_dir="$scratch/uml" mem=64M \
+	TMPDIR=$scratch/tmp "$ours" umid="$name" uml_dir="$scratch/uml" mem=64M \
 		ubd0r="$image" root=/dev/ubda ro init=/init uml_test_halt=1 \
 		con0=null,fd:1 con=null ssl=null > "$scratch/plain.log" 2>&1 </dev/null || return 1
 	t1=$(now_ms)

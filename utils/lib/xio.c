@@ -116,36 +116,68 @@ int xis_zero(const void *buf, size_t len)
 	return memcmp(p, p + 16, len - 16) == 0;
 }
 
-static int copy_slow(int in, uint64_t in_off, int out, uint64_t out_off,
-		     uint64_t len)
+/* The end, at most CHUNK, of the run from I of BUF's pieces (each up to
+ * the next GRAN boundary of OUT, which BUF goes to at OUT_OFF) that are
+ * all zero (ZERO) or, with !ZERO, none of them all zero. */
+static size_t run_end(const char *buf, size_t i, size_t chunk,
+		      uint64_t out_off, size_t gran, int zero)
 {
-	char *buf = malloc(XIO_BUF);
+	size_t p;
+
+	for (; i < chunk; i += p) {
+		p = gran - (size_t)((out_off + i) % gran);
+		p = chunk - i < p ? chunk - i : p;
+		if ((xis_zero(buf + i, p) != 0) != zero)
+			break;
+	}
+	return i;
+}
+
+/* Write CHUNK bytes of BUF to OUT at OUT_OFF: all of them (GRAN 0), or
+ * only the runs of GRAN pieces (as run_end cuts them) not all zero. */
+static int write_chunk(int out, const char *buf, size_t chunk,
+		       uint64_t out_off, size_t gran)
+{
+	size_t start, i = 0;
+	ssize_t n;
+
+	while (i < chunk) {
+		start = gran ? run_end(buf, i, chunk, out_off, gran, 1) : i;
+		i = gran ? run_end(buf, start, chunk, out_off, gran, 0) : chunk;
+		if (i > start) {
+			n = xpwrite(out, buf + start, i - start, out_off + start);
+			if (n < 0)
+				return (int)n;
+		}
+	}
+	return 0;
+}
+
+/* Copy LEN bytes through a buffer, writing them as write_chunk does. */
+static int copy_buffered(int in, uint64_t in_off, int out, uint64_t out_off,
+			 uint64_t len, size_t gran)
+{
+	size_t bufsz = gran ? XIO_BUF - XIO_BUF % gran : XIO_BUF;
+	char *buf = malloc(bufsz);
 	int ret = 0;
 
 	if (!buf)
 		return -ENOMEM;
 	while (len) {
-		size_t chunk = len < XIO_BUF ? (size_t)len : XIO_BUF;
+		size_t chunk = len < bufsz ? (size_t)len : bufsz;
 		ssize_t n = xpread(in, buf, chunk, in_off);
 
-		if (n < 0) {
-			ret = (int)n;
-			goto out;
+		if (n < 0 || (size_t)n < chunk) {
+			ret = n < 0 ? (int)n : -ENODATA;
+			break;
 		}
-		if ((size_t)n < chunk) {
-			ret = -ENODATA;
-			goto out;
-		}
-		n = xpwrite(out, buf, chunk, out_off);
-		if (n < 0) {
-			ret = (int)n;
-			goto out;
-		}
+		ret = write_chunk(out, buf, chunk, out_off, gran);
+		if (ret)
+			break;
 		in_off += chunk;
 		out_off += chunk;
 		len -= chunk;
 	}
-out:
 	free(buf);
 	return ret;
 }
@@ -178,59 +210,13 @@ int xcopy_range(int in, uint64_t in_off, int out, uint64_t out_off,
 	}
 	if (!len)
 		return 0;
-	return copy_slow(in, in_off, out, out_off, len);
+	return copy_buffered(in, in_off, out, out_off, len, 0);
 }
 
 int xcopy_sparse(int in, uint64_t in_off, int out, uint64_t out_off,
 		 uint64_t len, size_t gran)
 {
-	size_t bufsz = XIO_BUF - XIO_BUF % gran;
-	char *buf = malloc(bufsz);
-	int ret = 0;
-
-	if (!buf)
-		return -ENOMEM;
-	while (len) {
-		size_t chunk = len < bufsz ? (size_t)len : bufsz, i = 0;
-		ssize_t n = xpread(in, buf, chunk, in_off);
-
-		if (n < 0 || (size_t)n < chunk) {
-			ret = n < 0 ? (int)n : -ENODATA;
-			goto out;
-		}
-		/* Runs of pieces (aligned to GRAN in OUT) that are not all zero. */
-		while (i < chunk) {
-			size_t start, p;
-
-			for (; i < chunk; i += p) {
-				p = gran - (size_t)((out_off + i) % gran);
-				p = chunk - i < p ? chunk - i : p;
-				if (!xis_zero(buf + i, p))
-					break;
-			}
-			start = i;
-			for (; i < chunk; i += p) {
-				p = gran - (size_t)((out_off + i) % gran);
-				p = chunk - i < p ? chunk - i : p;
-				if (xis_zero(buf + i, p))
-					break;
-			}
-			if (i > start) {
-				n = xpwrite(out, buf + start, i - start,
-					    out_off + start);
-				if (n < 0) {
-					ret = (int)n;
-					goto out;
-				}
-			}
-		}
-		in_off += chunk;
-		out_off += chunk;
-		len -= chunk;
-	}
-out:
-	free(buf);
-	return ret;
+	return copy_buffered(in, in_off, out, out_off, len, gran);
 }
 
 int xreflink_range(int in, uint64_t in_off, int out, uint64_t out_off,

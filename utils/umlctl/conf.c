@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -387,7 +388,7 @@ static int read_file(struct uc_conf *c, struct raw *r)
 
 	f = fopen(c->file, "re");
 	if (!f) {
-		fprintf(stderr, "umlctl: %s: %s\n", c->file, strerror(errno));
+		warnx("%s: %s", c->file, strerror(errno));
 		c->errors++;
 		return -errno;
 	}
@@ -1453,14 +1454,14 @@ int uc_conf_load(struct uc_conf *c, const char *name)
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	n = snprintf(c->file, sizeof(c->file), "%s/%s.conf", uc_paths.config_dir, name);
 	if (n < 0 || n >= (int)sizeof(c->file)) {
-		fprintf(stderr, "umlctl: %s: configuration path too long\n", name);
+		warnx("%s: configuration path too long", name);
 		return ++c->errors;
 	}
 	/* The mconsole socket must fit in a unix socket address. */
 	if (uc_guest_path(name, name, path) ||
 	    strlen(path) + sizeof("/mconsole") > 108) {
-		fprintf(stderr, "umlctl: %s: the run directory %s is too long for the guest's sockets\n",
-			name, uc_paths.run_dir);
+		warnx("%s: the run directory %s is too long for the guest's sockets",
+		      name, uc_paths.run_dir);
 		return ++c->errors;
 	}
 	if (read_file(c, &r) == 0)

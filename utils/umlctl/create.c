@@ -10,6 +10,7 @@
  * This file is part of user-mode-linux.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -43,8 +44,8 @@ static int run_as(const char *name, const char *user, uid_t *uid, gid_t *gid,
 	if (user) {
 		pw = getpwnam(user);
 		if (!pw || (geteuid() != 0 && pw->pw_uid != geteuid())) {
-			fprintf(stderr, "umlctl: --user: %s\n", pw ? "only root can give the image to another user" :
-				"no such user");
+			warnx("--user: %s", pw ? "only root can give the image to another user" :
+			      "no such user");
 			return -EPERM;
 		}
 		*uid = pw->pw_uid;
@@ -62,8 +63,8 @@ static int run_as(const char *name, const char *user, uid_t *uid, gid_t *gid,
 	if (!pw)
 		pw = getpwnam(UMLCTL_USER);
 	if (!pw) {
-		fprintf(stderr, "umlctl: %s: no user uml-%s nor %s to give the image to: create one (adduser --system --group uml-%s)\n",
-			name, name, UMLCTL_USER, name);
+		warnx("%s: no user uml-%s nor %s to give the image to: create one (adduser --system --group uml-%s)",
+		      name, name, UMLCTL_USER, name);
 		return -ENOENT;
 	}
 	*uid = pw->pw_uid;
@@ -81,17 +82,17 @@ static int ensure_dir(const char *dir, mode_t mode, uid_t uid, gid_t gid)
 
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "umlctl: %s: not a directory\n", dir);
+			warnx("%s: not a directory", dir);
 			return -ENOTDIR;
 		}
 		return 0;
 	}
 	if (errno != ENOENT || mkdir(dir, mode) < 0) {
-		fprintf(stderr, "umlctl: %s: %s\n", dir, strerror(errno));
+		warnx("%s: %s", dir, strerror(errno));
 		return -errno;
 	}
 	if (geteuid() == 0 && chown(dir, uid, gid) < 0) {
-		fprintf(stderr, "umlctl: %s: chown: %s\n", dir, strerror(errno));
+		warnx("%s: chown: %s", dir, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -126,17 +127,17 @@ static int place_image(const char *src, const char *dst, int force,
 
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0) {
-		fprintf(stderr, "umlctl: %s: %s\n", src, strerror(errno));
+		warnx("%s: %s", src, strerror(errno));
 		return -errno;
 	}
 	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "umlctl: %s: not a regular file\n", src);
+		warnx("%s: not a regular file", src);
 		close(in);
 		return -EINVAL;
 	}
 	ret = xtmp_open(&t, dst, 0600);
 	if (ret) {
-		fprintf(stderr, "umlctl: %s: %s\n", dst, strerror(-ret));
+		warnx("%s: %s", dst, strerror(-ret));
 		close(in);
 		return ret;
 	}
@@ -149,8 +150,8 @@ static int place_image(const char *src, const char *dst, int force,
 	if (!ret)
 		ret = xtmp_commit(&t, !force);
 	if (ret)
-		fprintf(stderr, "umlctl: %s: %s%s\n", dst, strerror(-ret),
-			ret == -EEXIST ? " (--force replaces it)" : "");
+		warnx("%s: %s%s", dst, strerror(-ret),
+		      ret == -EEXIST ? " (--force replaces it)" : "");
 	xtmp_abort(&t);
 	close(in);
 	return ret;
@@ -168,7 +169,7 @@ static int write_conf(const char *path, const char *name, const char *src,
 	strftime(when, sizeof(when), "%Y-%m-%d", gmtime(&now));
 	ret = xtmp_open(&t, path, 0644);
 	if (ret) {
-		fprintf(stderr, "umlctl: %s: %s\n", path, strerror(-ret));
+		warnx("%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	xtmp_cleanup_on_signals(&t);
@@ -194,8 +195,8 @@ static int write_conf(const char *path, const char *name, const char *src,
 	if (!ret)
 		ret = xtmp_commit(&t, !o->force);
 	if (ret)
-		fprintf(stderr, "umlctl: %s: %s%s\n", path, strerror(-ret),
-			ret == -EEXIST ? " (--force replaces it)" : "");
+		warnx("%s: %s%s", path, strerror(-ret),
+		      ret == -EEXIST ? " (--force replaces it)" : "");
 	xtmp_abort(&t);
 	return ret;
 }
@@ -219,39 +220,39 @@ int uc_create(const char *name, const struct uc_create_opts *o)
 	int ret = 1;
 
 	if (!o->image) {
-		fprintf(stderr, "umlctl: create needs --image FILE\n");
+		warnx("create needs --image FILE");
 		return EXIT_TROUBLE;
 	}
 	if (o->kernel && (o->kernel[0] != '/' || access(o->kernel, X_OK) < 0)) {
-		fprintf(stderr, "umlctl: --kernel: '%s' is not an executable file's absolute path\n",
-			o->kernel);
+		warnx("--kernel: '%s' is not an executable file's absolute path",
+		      o->kernel);
 		return EXIT_TROUBLE;
 	}
 	if (!valid_size(mem)) {
-		fprintf(stderr, "umlctl: --mem: '%s' is not a size (a number, then K, M or G)\n", mem);
+		warnx("--mem: '%s' is not a size (a number, then K, M or G)", mem);
 		return EXIT_TROUBLE;
 	}
 	if (snprintf(dir, sizeof(dir), "%s/%s", o->state_dir, name) >= (int)sizeof(dir) ||
 	    snprintf(disk, sizeof(disk), "%s/%s", dir, IMAGE_LEAF) >= (int)sizeof(disk) ||
 	    snprintf(conf, sizeof(conf), "%s/%s.conf", uc_paths.config_dir, name) >= (int)sizeof(conf) ||
 	    strpbrk(disk, ",: \t\"'")) {
-		fprintf(stderr, "umlctl: %s: the state directory %s makes a path the kernel cannot take\n",
-			name, o->state_dir);
+		warnx("%s: the state directory %s makes a path the kernel cannot take",
+		      name, o->state_dir);
 		return 1;
 	}
 	sup = uc_supervisor_pid(name);
 	if (sup) {
-		fprintf(stderr, "umlctl: %s: running (umlctl pid %d); stop it first\n", name, (int)sup);
+		warnx("%s: running (umlctl pid %d); stop it first", name, (int)sup);
 		return 1;
 	}
 	if (!o->force && (access(conf, F_OK) == 0 || access(disk, F_OK) == 0)) {
-		fprintf(stderr, "umlctl: %s: %s exists; nothing changed (--force replaces it)\n",
-			name, access(conf, F_OK) == 0 ? conf : disk);
+		warnx("%s: %s exists; nothing changed (--force replaces it)",
+		      name, access(conf, F_OK) == 0 ? conf : disk);
 		return 1;
 	}
 	src = realpath(o->image, NULL);
 	if (!src) {
-		fprintf(stderr, "umlctl: %s: %s\n", o->image, strerror(errno));
+		warnx("%s: %s", o->image, strerror(errno));
 		return 1;
 	}
 	if (run_as(name, o->user, &uid, &gid, who, sizeof(who)) ||

@@ -21,6 +21,7 @@
  *
  * This file is part of user-mode-linux.
  */
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -106,18 +107,18 @@ static int take_lock(int dfd, const char *name)
 		fd = uc_open_at(dfd, "lock", O_RDWR | O_CREAT | O_EXCL, 0644);
 	}
 	if (fd < 0) {
-		fprintf(stderr, "umlctl: %s: lock: %s\n", name, strerror(-fd));
+		warnx("%s: lock: %s", name, strerror(-fd));
 		return fd;
 	}
 	if (fcntl(fd, F_SETLK, &fl) < 0) {
-		fprintf(stderr, "umlctl: %s: already running (umlctl pid %d)\n",
-			name, (int)uc_supervisor_pid(name));
+		warnx("%s: already running (umlctl pid %d)",
+		      name, (int)uc_supervisor_pid(name));
 		close(fd);
 		return -EBUSY;
 	}
 	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) < 0 || xpwrite(fd, pid, n, 0) != n) {
-		fprintf(stderr, "umlctl: %s: cannot write its lock\n", name);
+		warnx("%s: cannot write its lock", name);
 		close(fd);
 		return -EIO;
 	}
@@ -150,7 +151,7 @@ static int own_dir_at(int dfd, const char *leaf, mode_t mode, uid_t uid,
 	}
 	return fd;
 fail:
-	fprintf(stderr, "umlctl: %s: %s\n", what, strerror(-ret));
+	warnx("%s: %s", what, strerror(-ret));
 	return ret;
 }
 
@@ -186,7 +187,7 @@ static int listen_console(int dfd, const struct uc_conf *c)
 	}
 	return fd;
 fail:
-	fprintf(stderr, "umlctl: %s: console socket: %s\n", c->name, strerror(errno));
+	warnx("%s: console socket: %s", c->name, strerror(errno));
 	if (pfd >= 0)
 		close(pfd);
 	if (fd >= 0)
@@ -297,8 +298,8 @@ static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c,
 		goto fail;
 	execv(c->argv[0], c->argv);
 fail:
-	fprintf(stderr, "umlctl: %s: cannot run %s: %s\n", c->name, c->kernel,
-		strerror(errno));
+	warnx("%s: cannot run %s: %s", c->name, c->kernel,
+	      strerror(errno));
 	_exit(127);
 }
 
@@ -334,8 +335,8 @@ static void __attribute__((noreturn)) run_helper(const struct uc_conf *c, int n,
 	argv[i] = NULL;
 	execv(argv[0], argv);
 fail:
-	fprintf(stderr, "umlctl: %s: net%d: cannot run %s: %s\n", c->name, n,
-		c->slirp_helper, strerror(errno));
+	warnx("%s: net%d: cannot run %s: %s", c->name, n,
+	      c->slirp_helper, strerror(errno));
 	_exit(127);
 }
 
@@ -348,7 +349,7 @@ static int start_helpers(struct sup *s)
 		if (!s->c->user_net[i])
 			continue;
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0) {
-			perror("umlctl: socketpair");
+			warn("socketpair");
 			return -1;
 		}
 		s->helper[i] = fork();
@@ -357,11 +358,11 @@ static int start_helpers(struct sup *s)
 		close(sv[1]);
 		s->nfd[i] = sv[0];
 		if (s->helper[i] < 0) {
-			perror("umlctl: fork");
+			warn("fork");
 			return -1;
 		}
-		fprintf(stderr, "umlctl: %s: net%d: %s pid %d\n", s->c->name, i,
-			s->c->slirp_helper, (int)s->helper[i]);
+		warnx("%s: net%d: %s pid %d", s->c->name, i,
+		      s->c->slirp_helper, (int)s->helper[i]);
 	}
 	return 0;
 }
@@ -389,23 +390,23 @@ static void stop_step(struct sup *s)
 	if (s->stopping == 1 && !s->cad_sent) {
 		if (uc_mconsole(s->c->name, "cad", NULL, 0, MC_STEP_MS) == 0) {
 			s->cad_sent = 1;
-			fprintf(stderr, "umlctl: %s: sent cad, waiting up to %d s for the guest to power off\n",
-				s->c->name, s->stop_timeout);
+			warnx("%s: sent cad, waiting up to %d s for the guest to power off",
+			      s->c->name, s->stop_timeout);
 		}
 	}
 	if (now < s->deadline)
 		return;
 	if (s->stopping == 1) {
-		fprintf(stderr, "umlctl: %s: still running after %d s; sending halt\n",
-			s->c->name, s->stop_timeout);
+		warnx("%s: still running after %d s; sending halt",
+		      s->c->name, s->stop_timeout);
 		if (uc_mconsole(s->c->name, "halt", NULL, 0, MC_STEP_MS))
-			fprintf(stderr, "umlctl: %s: the mconsole takes no halt; killing the kernel after %d s\n",
-				s->c->name, HALT_GRACE_MS / 1000);
+			warnx("%s: the mconsole takes no halt; killing the kernel after %d s",
+			      s->c->name, HALT_GRACE_MS / 1000);
 		s->stopping = 2;
 		s->deadline = now + HALT_GRACE_MS;
 	} else if (s->stopping == 2) {
-		fprintf(stderr, "umlctl: %s: still running after halt; killing it\n",
-			s->c->name);
+		warnx("%s: still running after halt; killing it",
+		      s->c->name);
 		kill(s->pid, SIGKILL);
 		s->stopping = 3;
 	}
@@ -561,8 +562,8 @@ static void on_signal(struct sup *s)
 	if (read(s->sfd, &si, sizeof(si)) != sizeof(si))
 		return;
 	if (si.ssi_signo != SIGCHLD) {
-		fprintf(stderr, "umlctl: %s: %s: stopping the guest\n", s->c->name,
-			strsignal(si.ssi_signo));
+		warnx("%s: %s: stopping the guest", s->c->name,
+		      strsignal(si.ssi_signo));
 		begin_stop(s);
 		return;
 	}
@@ -673,20 +674,20 @@ static int exit_status(struct sup *s)
 	    fstatat(s->dfd, "stopping", &sb, AT_SYMLINK_NOFOLLOW) == 0)
 		s->stopping = 1;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-		fprintf(stderr, "umlctl: %s: the guest %s\n", name,
-			s->stopping ? "stopped" : "powered off");
+		warnx("%s: the guest %s", name,
+		      s->stopping ? "stopped" : "powered off");
 		return 0;
 	}
 	if (s->panic[0])
-		fprintf(stderr, "umlctl: %s: the guest kernel panicked: %s\n", name,
-			s->panic);
+		warnx("%s: the guest kernel panicked: %s", name,
+		      s->panic);
 	if (WIFEXITED(st)) {
-		fprintf(stderr, "umlctl: %s: the kernel exited with status %d\n", name,
-			WEXITSTATUS(st));
+		warnx("%s: the kernel exited with status %d", name,
+		      WEXITSTATUS(st));
 		return WEXITSTATUS(st);
 	}
-	fprintf(stderr, "umlctl: %s: the kernel was killed by signal %d (%s)\n",
-		name, WTERMSIG(st), strsignal(WTERMSIG(st)));
+	warnx("%s: the kernel was killed by signal %d (%s)",
+	      name, WTERMSIG(st), strsignal(WTERMSIG(st)));
 	return 128 + WTERMSIG(st);
 }
 
@@ -709,13 +710,13 @@ static int open_run_dir(const struct uc_conf *c)
 	int rfd, dfd;
 
 	if (mkdir(uc_paths.run_dir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "umlctl: cannot create %s: %s\n", uc_paths.run_dir,
-			strerror(errno));
+		warnx("cannot create %s: %s", uc_paths.run_dir,
+		      strerror(errno));
 		return -1;
 	}
 	rfd = open(uc_paths.run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0) {
-		fprintf(stderr, "umlctl: %s: %s\n", uc_paths.run_dir, strerror(errno));
+		warnx("%s: %s", uc_paths.run_dir, strerror(errno));
 		return -1;
 	}
 	dfd = own_dir_at(rfd, c->name, 0700, c->uid, c->gid, c->name);
@@ -731,8 +732,8 @@ static int prepare(struct uc_conf *c, int dfd, int *lock)
 	if (*lock < 0)
 		return -1;
 	if (uc_mconsole_alive(c->name)) {
-		fprintf(stderr, "umlctl: %s: umid %s is in use (its mconsole answers)\n",
-			c->name, c->name);
+		warnx("%s: umid %s is in use (its mconsole answers)",
+		      c->name, c->name);
 		/* Not ours: leave its files alone. */
 		close(*lock);
 		*lock = -1;
@@ -740,7 +741,7 @@ static int prepare(struct uc_conf *c, int dfd, int *lock)
 	}
 	remove_leftovers(dfd, c->name);
 	if (symlinkat(c->kernel, dfd, "linux") < 0) {
-		fprintf(stderr, "umlctl: %s: linux: %s\n", c->name, strerror(errno));
+		warnx("%s: linux: %s", c->name, strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < c->argc; i++)
@@ -769,7 +770,7 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	if (s.lfd < 0)
 		goto out;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		perror("umlctl: socketpair");
+		warn("socketpair");
 		goto out;
 	}
 	sigemptyset(&mask);
@@ -781,7 +782,7 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	signal(SIGPIPE, SIG_IGN);
 	s.sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (s.sfd < 0) {
-		perror("umlctl: signalfd");
+		warn("signalfd");
 		goto out;
 	}
 	fflush(NULL);
@@ -789,7 +790,7 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 		goto out;
 	s.pid = fork();
 	if (s.pid < 0) {
-		perror("umlctl: fork");
+		warn("fork");
 		goto out;
 	}
 	if (s.pid == 0)
@@ -805,11 +806,11 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	s.gfd = sv[0];
 	sv[0] = -1;
 	if (c->cpu >= 0)
-		fprintf(stderr, "umlctl: %s: kernel pid %d, pinned to CPU %d\n",
-			c->name, (int)s.pid, c->cpu);
+		warnx("%s: kernel pid %d, pinned to CPU %d",
+		      c->name, (int)s.pid, c->cpu);
 	else
-		fprintf(stderr, "umlctl: %s: kernel pid %d, not pinned\n", c->name,
-			(int)s.pid);
+		warnx("%s: kernel pid %d, not pinned", c->name,
+		      (int)s.pid);
 	relay(&s);
 	if (!s.reaped) {
 		/* poll failed: never leave the kernel behind. */
@@ -848,18 +849,18 @@ int uc_start(const char *name, int dry_run, int stop_timeout)
 
 	n = uc_conf_load(&c, name);
 	if (n) {
-		fprintf(stderr, "umlctl: %s: %d problem%s in %s; nothing started\n",
-			name, n, n == 1 ? "" : "s", c.file);
+		warnx("%s: %d problem%s in %s; nothing started",
+		      name, n, n == 1 ? "" : "s", c.file);
 		uc_conf_free(&c);
 		return 1;
 	}
 	if (c.shared_user)
-		fprintf(stderr, "umlctl: %s: runs as %s, like every guest without an account of its own: create uml-%s to keep it apart (umlctl(8), \"users\")\n",
-			name, c.user, name);
+		warnx("%s: runs as %s, like every guest without an account of its own: create uml-%s to keep it apart (umlctl(8), \"users\")",
+		      name, c.user, name);
 	if (dry_run) {
 		if (c.warnings)
-			fprintf(stderr, "umlctl: %s: %d warning%s in %s\n", name,
-				c.warnings, c.warnings == 1 ? "" : "s", c.file);
+			warnx("%s: %d warning%s in %s", name,
+			      c.warnings, c.warnings == 1 ? "" : "s", c.file);
 		uc_print_cmdline(&c);
 		uc_conf_free(&c);
 		return 0;

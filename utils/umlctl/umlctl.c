@@ -6,8 +6,8 @@
  *
  * This file is part of user-mode-linux.
  */
-#include <ctype.h>
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,6 +23,7 @@
 #include <sys/un.h>
 
 #include "lib/mconsole.h"
+#include "lib/strutils.h"
 #include "lib/util.h"
 #include "lib/xio.h"
 #include "umlctl.h"
@@ -46,34 +47,39 @@ struct uc_paths uc_paths;
 
 static void __attribute__((noreturn)) usage(void)
 {
-	printf("Usage: %s [options] COMMAND [NAME]\n\n"
-	       "Run User Mode Linux guests defined in CONFIG_DIR/NAME.conf as services.\n\n"
-	       "Commands:\n"
-	       "  start NAME      check the configuration and run the guest in the foreground\n"
-	       "  check NAME      check the configuration as uml@.service would run it\n"
-	       "  create NAME --image FILE\n"
-	       "                  copy FILE to STATE_DIR/NAME/root.img and write NAME.conf\n"
-	       "  stop NAME       ask the guest to power off (cad); halt it after the timeout\n"
-	       "  status NAME     show whether the guest runs, its pid, uptime, kernel, memory\n"
-	       "  list            list the configured and the running guests\n"
-	       "  console NAME    attach to the guest's console (detach with Ctrl-])\n\n"
-	       "Options:\n"
-	       "  -c, --config-dir DIR  where NAME.conf files are (default %s)\n"
-	       "  -r, --run-dir DIR     where running guests keep their files (default %s)\n"
-	       "  -n, --dry-run         start: print the kernel command line, start nothing\n"
-	       "  -t, --timeout S       stop: seconds to wait before halt (default %d);\n"
-	       "                        start: the same, for a stop by SIGTERM\n"
-	       "  -j, --json            status, list: print JSON\n"
-	       "  -i, --image FILE      create: the image to copy\n"
-	       "  -m, --mem SIZE        create: the guest's memory (default 256M)\n"
-	       "  -s, --state-dir DIR   create: where NAME/root.img goes (default %s)\n"
-	       "  -u, --user USER       create: the user the guest runs as (user =)\n"
-	       "  -k, --kernel PATH     create: the kernel it runs (kernel =)\n"
-	       "  -f, --force           create: replace an existing NAME.conf and image\n"
-	       "  -h, --help            show this help and exit\n"
-	       "  -V, --version         show the version and exit\n",
-	       program_invocation_short_name, UMLCTL_CONFIG_DIR, UMLCTL_RUN_DIR,
-	       DEFAULT_STOP_TIMEOUT, UMLCTL_STATE_DIR);
+	const char *p = program_invocation_short_name;
+
+	printf(USAGE_HEADER "%s [options] COMMAND [NAME]\n", p);
+	fputs(USAGE_SEPARATOR
+	      "Run User Mode Linux guests defined in CONFIG_DIR/NAME.conf as services.\n",
+	      stdout);
+	fputs(USAGE_COMMANDS
+	      " start NAME      check the configuration and run the guest in the foreground\n"
+	      " check NAME      check the configuration as uml@.service would run it\n"
+	      " create NAME --image FILE\n"
+	      "                 copy FILE to STATE_DIR/NAME/root.img and write NAME.conf\n"
+	      " stop NAME       ask the guest to power off (cad); halt it after the timeout\n"
+	      " status NAME     show whether the guest runs, its pid, uptime, kernel, memory\n"
+	      " list            list the configured and the running guests\n"
+	      " console NAME    attach to the guest's console (detach with Ctrl-])\n",
+	      stdout);
+	printf(USAGE_OPTIONS
+	       " -c, --config-dir DIR  where NAME.conf files are (default %s)\n"
+	       " -r, --run-dir DIR     where running guests keep their files (default %s)\n"
+	       " -n, --dry-run         start: print the kernel command line, start nothing\n"
+	       " -t, --timeout S       stop: seconds to wait before halt (default %d);\n"
+	       "                       start: the same, for a stop by SIGTERM\n"
+	       " -j, --json            status, list: print JSON\n"
+	       " -i, --image FILE      create: the image to copy\n"
+	       " -m, --mem SIZE        create: the guest's memory (default 256M)\n"
+	       " -s, --state-dir DIR   create: where NAME/root.img goes (default %s)\n"
+	       " -u, --user USER       create: the user the guest runs as (user =)\n"
+	       " -k, --kernel PATH     create: the kernel it runs (kernel =)\n"
+	       " -f, --force           create: replace an existing NAME.conf and image\n",
+	       UMLCTL_CONFIG_DIR, UMLCTL_RUN_DIR, DEFAULT_STOP_TIMEOUT,
+	       UMLCTL_STATE_DIR);
+	usage_help_options(21);
+	fputs(USAGE_MAN_TAIL("umlctl(8)"), stdout);
 	exit(EXIT_SUCCESS);
 }
 
@@ -204,17 +210,17 @@ int uc_stop(const char *name, int timeout)
 		printf("%s: stopped\n", name);
 		return 0;
 	}
-	fprintf(stderr, "umlctl: %s: no power-off after %d s; sending halt\n",
-		name, timeout);
+	warnx("%s: no power-off after %d s; sending halt",
+	      name, timeout);
 	ret = uc_mconsole(name, "halt", NULL, 0, 1000);
 	if (ret)
-		fprintf(stderr, "umlctl: %s: mconsole halt: %s\n", name, strerror(-ret));
+		warnx("%s: mconsole halt: %s", name, strerror(-ret));
 	if (wait_gone(name, HALT_WAIT_S, 0)) {
 		printf("%s: halted after the %d s timeout\n", name, timeout);
 		return 0;
 	}
-	fprintf(stderr, "umlctl: %s: still running %d s after halt\n", name,
-		HALT_WAIT_S);
+	warnx("%s: still running %d s after halt", name,
+	      HALT_WAIT_S);
 	return 1;
 }
 
@@ -365,8 +371,8 @@ static int cmd_status(const char *name, int json)
 
 	get_status(name, &s);
 	if (!s.sup && !s.configured) {
-		fprintf(stderr, "umlctl: %s: no such guest (no %s/%s.conf, not running)\n",
-			name, uc_paths.config_dir, name);
+		warnx("%s: no such guest (no %s/%s.conf, not running)",
+		      name, uc_paths.config_dir, name);
 		return 1;
 	}
 	if (json) {
@@ -444,7 +450,7 @@ static int cmd_list(int json)
 
 	ret = collect(uc_paths.config_dir, ".conf", &names, &n);
 	if (ret)
-		fprintf(stderr, "umlctl: %s: %s\n", uc_paths.config_dir, strerror(-ret));
+		warnx("%s: %s", uc_paths.config_dir, strerror(-ret));
 	collect(uc_paths.run_dir, NULL, &names, &n);
 	qsort(names, n, sizeof(char *), cmp_str);
 	if (json)
@@ -556,8 +562,8 @@ int uc_console(const char *name)
 
 	sock = connect_console(name);
 	if (sock < 0) {
-		fprintf(stderr, "umlctl: %s: cannot attach: %s%s\n", name, strerror(-sock),
-			sock == -ENOENT || sock == -ECONNREFUSED ? " (not running?)" : "");
+		warnx("%s: cannot attach: %s%s", name, strerror(-sock),
+		      sock == -ENOENT || sock == -ECONNREFUSED ? " (not running?)" : "");
 		return 1;
 	}
 	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -578,14 +584,10 @@ int uc_console(const char *name)
 
 static int parse_timeout(const char *s)
 {
-	char *end;
-	long v;
+	unsigned int v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!isdigit((unsigned char)*s) || *end || errno || v < 1 || v > 86400) {
-		fprintf(stderr, "%s: --timeout: '%s' is not a number of seconds (1-86400)\n",
-			program_invocation_short_name, s);
+	if (parse_uint(s, 1, 86400, &v)) {
+		warnx("--timeout: '%s' is not a number of seconds (1-86400)", s);
 		usage_error();
 	}
 	return (int)v;
@@ -604,11 +606,8 @@ static const char *absolute(const char *p)
 {
 	char *abs = path_absolute(p);
 
-	if (!abs) {
-		fprintf(stderr, "%s: cannot make '%s' an absolute path: %s\n",
-			program_invocation_short_name, p, strerror(errno));
-		exit(EXIT_FAILURE);
-	}
+	if (!abs)
+		err(EXIT_FAILURE, "cannot make '%s' an absolute path", p);
 	return abs;
 }
 
@@ -660,25 +659,24 @@ int main(int argc, char **argv)
 	uc_paths.run_dir = absolute(uc_paths.run_dir);
 	co.state_dir = absolute(co.state_dir);
 	if (optind >= argc) {
-		fprintf(stderr, "%s: no command given\n", program_invocation_short_name);
+		warnx("no command given");
 		usage_error();
 	}
 	cmd = argv[optind++];
 	nargs = argc - optind;
 	if (strcmp(cmd, "list")) {
 		if (nargs != 1) {
-			fprintf(stderr, "%s: %s takes one guest NAME\n",
-				program_invocation_short_name, cmd);
+			warnx("%s takes one guest NAME", cmd);
 			usage_error();
 		}
 		name = argv[optind];
 		if (!uc_valid_name(name)) {
-			fprintf(stderr, "%s: '%s' is not a guest name (letters, digits, '.', '_', '-', '@'; at most %d)\n",
-				program_invocation_short_name, name, UC_NAME_MAX);
+			warnx("'%s' is not a guest name (letters, digits, '.', '_', '-', '@'; at most %d)",
+			      name, UC_NAME_MAX);
 			return EXIT_TROUBLE;
 		}
 	} else if (nargs) {
-		fprintf(stderr, "%s: list takes no NAME\n", program_invocation_short_name);
+		warnx("list takes no NAME");
 		usage_error();
 	}
 	/* The unit reads CONFIG_DIR's default: its sandbox matters for the
@@ -699,6 +697,6 @@ int main(int argc, char **argv)
 		return cmd_list(json);
 	if (!strcmp(cmd, "console"))
 		return uc_console(name);
-	fprintf(stderr, "%s: unknown command '%s'\n", program_invocation_short_name, cmd);
+	warnx("unknown command '%s'", cmd);
 	usage_error();
 }
