@@ -118,8 +118,10 @@ static int copy_image(int in, int out, uint64_t size)
 	return 0;
 }
 
-static int place_image(const char *src, const char *dst, int force,
-		       uid_t uid, gid_t gid)
+/* Place SRC at DST (a path through a pinned directory descriptor);
+ * messages name it SHOWN. */
+static int place_image(const char *src, const char *dst, const char *shown,
+		       int force, uid_t uid, gid_t gid)
 {
 	struct xtmp t;
 	struct stat st;
@@ -137,7 +139,7 @@ static int place_image(const char *src, const char *dst, int force,
 	}
 	ret = xtmp_open(&t, dst, 0600);
 	if (ret) {
-		warnx("%s: %s", dst, strerror(-ret));
+		warnx("%s: %s", shown, strerror(-ret));
 		close(in);
 		return ret;
 	}
@@ -150,7 +152,7 @@ static int place_image(const char *src, const char *dst, int force,
 	if (!ret)
 		ret = xtmp_commit(&t, !force);
 	if (ret)
-		warnx("%s: %s%s", dst, strerror(-ret),
+		warnx("%s: %s%s", shown, strerror(-ret),
 		      ret == -EEXIST ? " (--force replaces it)" : "");
 	xtmp_abort(&t);
 	close(in);
@@ -212,7 +214,9 @@ static int valid_size(const char *s)
 int uc_create(const char *name, const struct uc_create_opts *o)
 {
 	char dir[PATH_MAX], disk[PATH_MAX], conf[PATH_MAX], who[64];
+	char pinned[64];
 	char *src = NULL;
+	int dirfd = -1;
 	const char *mem = o->mem ? o->mem : "256M";
 	uid_t uid;
 	gid_t gid;
@@ -259,16 +263,27 @@ int uc_create(const char *name, const struct uc_create_opts *o)
 	    ensure_dir(o->state_dir, 0755, 0, 0) ||
 	    ensure_dir(dir, 0700, uid, gid))
 		goto out;
-	if (place_image(src, disk, o->force, uid, gid))
+	/* DIR belongs to the guest's user, and so may its parent (the
+	 * unit's DynamicUser= state directory): from here on DIR is reached
+	 * only through a descriptor opened without following a symlink. */
+	dirfd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		warnx("%s: %s", dir, strerror(errno));
+		goto out;
+	}
+	snprintf(pinned, sizeof(pinned), "/proc/self/fd/%d/%s", dirfd, IMAGE_LEAF);
+	if (place_image(src, pinned, disk, o->force, uid, gid))
 		goto out;
 	if (write_conf(conf, name, src, disk, o)) {
 		/* The image without its configuration is of no use. */
-		unlink(disk);
+		unlinkat(dirfd, IMAGE_LEAF, 0);
 		goto out;
 	}
 	printf("%s: %s (for %s) and %s\n", name, disk, who, conf);
 	ret = 0;
 out:
+	if (dirfd >= 0)
+		close(dirfd);
 	free(src);
 	return ret;
 }
