@@ -75,6 +75,16 @@ AC_DEFUN([UML_AC_KERNEL_PREBUILT], [
 			AC_MSG_ERROR([--with-linux and --with-prebuilt-kernel exclude each other (the prebuilt kernel's source is $PREBUILT_KERNEL/linux/src)])
 		fi
 		with_linux="$PREBUILT_KERNEL/linux/src"
+		# Links left by an earlier configure to another prebuilt
+		# kernel: make would find their targets and keep them.
+		for uml_f in linux/src linux/build; do
+			uml_to=
+			test ! -L "$uml_f" || uml_to=$(readlink "$uml_f")
+			if test -n "$uml_to" && test "$uml_to" != "$PREBUILT_KERNEL/$uml_f"; then
+				AC_MSG_NOTICE([$uml_f linked to $uml_to, not $PREBUILT_KERNEL/$uml_f: removed])
+				rm -f "$uml_f"
+			fi
+		done
 	fi
 	AC_SUBST([PREBUILT_KERNEL])
 	AM_CONDITIONAL([PREBUILT_KERNEL], [test -n "$PREBUILT_KERNEL"])
