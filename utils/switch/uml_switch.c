@@ -104,10 +104,7 @@ void logmsg(int prio, const char *fmt, ...)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options]\n", p);
-	printf(USAGE_MORE "%s -stats MGMT | -macs MGMT\n", p);
+	usage_synopsis("[options]", "-stats MGMT | -macs MGMT", NULL);
 	fputs(USAGE_SEPARATOR
 	      "A user-space Ethernet switch for User Mode Linux guests: daemon\n"
 	      "transport ports (ethN=daemon,MAC,unix,CTL), vector bess ports\n"
@@ -138,8 +135,7 @@ static void __attribute__((noreturn)) usage(void)
 	       DEFAULT_BESS_IDLE);
 	fputs(USAGE_SEPARATOR
 	      "Every option may also be written with two dashes.\n", stdout);
-	fputs(USAGE_MAN_TAIL("uml_switch(8)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_switch(8)");
 }
 
 /* ---------------------------------------------------------------- */
@@ -246,9 +242,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "group", required_argument, NULL, O_GROUP },
 		{ "stats", required_argument, NULL, O_STATS },
 		{ "macs", required_argument, NULL, O_MACS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	const char *user = NULL;
 	int c;
@@ -326,18 +320,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->client_sock = optarg;
 			o->client_cmd = c == O_STATS ? "stats" : "macs";
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
-		usage_error();
-	}
+	usage_no_operands(argc, argv);
 	if (user)
 		parse_user_opt(o, user);
 	if (o->pcap_limit && !o->pcap)
