@@ -188,6 +188,15 @@ static void parse_user_opt(struct opts *o, const char *s)
 	o->have_uid = 1;
 }
 
+/* The number OPT takes, from MIN to MAX (getopt's optarg), into V; else
+ * "OPT: not WHAT: 'VALUE'" and EXIT_TROUBLE. */
+static void uint_opt(const char *opt, const char *what, unsigned int min,
+		     unsigned int max, unsigned int *v)
+{
+	if (parse_uint(optarg, min, max, v))
+		errx(EXIT_TROUBLE, "%s: not %s: '%s'", opt, what, optarg);
+}
+
 static void parse_group_opt(struct opts *o, const char *s)
 {
 	if (parse_group(s, &o->gid))
@@ -269,9 +278,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->hub = 1;
 			break;
 		case O_AGE:
-			if (parse_uint(optarg, 0, 86400 * 365, &o->age_s) || !o->age_s)
-				errx(EXIT_TROUBLE, "-age: not a number of seconds (1 or more): '%s'",
-				     optarg);
+			uint_opt("-age", "a number of seconds (1 or more)", 1,
+				 86400 * 365, &o->age_s);
 			break;
 		case O_MGMT:
 			check_sock_path("-mgmt", optarg);
@@ -286,20 +294,16 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				     optarg);
 			break;
 		case O_MAX_PORTS:
-			if (parse_uint(optarg, 0, 65536, &o->max_ports) || !o->max_ports)
-				errx(EXIT_TROUBLE, "-max-ports: not a number from 1 to 65536: '%s'",
-				     optarg);
+			uint_opt("-max-ports", "a number from 1 to 65536", 1, 65536,
+				 &o->max_ports);
 			break;
 		case O_MAX_USER_PORTS:
-			if (parse_uint(optarg, 0, 65536, &o->max_user_ports) ||
-			    !o->max_user_ports)
-				errx(EXIT_TROUBLE, "-max-user-ports: not a number from 1 to 65536: '%s'",
-				     optarg);
+			uint_opt("-max-user-ports", "a number from 1 to 65536", 1,
+				 65536, &o->max_user_ports);
 			break;
 		case O_BESS_IDLE:
-			if (parse_uint(optarg, 0, 86400 * 365, &o->bess_idle_s))
-				errx(EXIT_TROUBLE, "-bess-idle: not a number of seconds: '%s'",
-				     optarg);
+			uint_opt("-bess-idle", "a number of seconds", 0, 86400 * 365,
+				 &o->bess_idle_s);
 			break;
 		case O_DAEMON:
 			o->daemon = 1;
