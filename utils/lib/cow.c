@@ -360,8 +360,34 @@ int cow_read(int fd, struct cow_header *h, const char **why)
 	return 0;
 }
 
+/* The fields of layout L, or NULL for none known. */
+static const struct cow_fields *layout_fields(enum cow_layout l)
+{
+	switch (l) {
+	case COW_V1:
+		return &cow_v1;
+	case COW_V2:
+		return &cow_v2;
+	case COW_V3:
+		return &cow_v3;
+	case COW_V3_BROKEN:
+		return &cow_v3_broken;
+	}
+	return NULL;
+}
+
+static void put_field32(const struct cow_fields *f, unsigned char *p,
+			uint32_t v)
+{
+	if (f->big_endian)
+		put_be32(p, v);
+	else
+		put_le32(p, v);
+}
+
 size_t cow_format_header(const struct cow_header *h, void *buf)
 {
+	const struct cow_fields *f;
 	unsigned char *b = buf;
 	void (*put32)(unsigned char *, uint32_t) =
 		h->big_endian_magic ? put_be32 : put_le32;
@@ -369,37 +395,21 @@ size_t cow_format_header(const struct cow_header *h, void *buf)
 	memset(b, 0, COW_HDR_MAX);
 	put32(b, COW_MAGIC);
 	put32(b + 4, h->version);
-	switch (h->layout) {
-	case COW_V1:
-		put_path(b + 8, h->backing, COW_PATH_LEN_V1);
-		put_le32(b + 8 + COW_PATH_LEN_V1, h->mtime);
-		put_le64(b + 12 + COW_PATH_LEN_V1, h->size);
-		put_le32(b + 20 + COW_PATH_LEN_V1, h->sectorsize);
-		return COW_HDR_V1_SIZE;
-	case COW_V2:
-		put_path(b + 8, h->backing, COW_PATH_LEN_V3);
-		put_be32(b + 8 + COW_PATH_LEN_V3, h->mtime);
-		put_be64(b + 12 + COW_PATH_LEN_V3, h->size);
-		put_be32(b + 20 + COW_PATH_LEN_V3, h->sectorsize);
-		return COW_HDR_V2_SIZE;
-	case COW_V3:
-		put_be32(b + 8, h->mtime);
-		put_be64(b + 12, h->size);
-		put_be32(b + 20, h->sectorsize);
-		put_be32(b + 24, h->alignment);
-		put_be32(b + 28, h->cow_format);
-		put_path(b + 32, h->backing, COW_PATH_LEN_V3);
-		return COW_HDR_V3_SIZE;
-	case COW_V3_BROKEN:
-		put_be32(b + 8, h->mtime);
-		put_be64(b + 16, h->size);
-		put_be32(b + 24, h->sectorsize);
-		put_be32(b + 28, h->alignment);
-		put_be32(b + 32, h->cow_format);
-		put_path(b + 36, h->backing, COW_PATH_LEN_V3);
-		return COW_HDR_V3B_SIZE;
-	}
-	return 0;
+	f = layout_fields(h->layout);
+	if (!f)
+		return 0;
+	put_field32(f, b + f->mtime, h->mtime);
+	if (f->big_endian)
+		put_be64(b + f->size, h->size);
+	else
+		put_le64(b + f->size, h->size);
+	put_field32(f, b + f->sectorsize, h->sectorsize);
+	if (f->alignment)
+		put_field32(f, b + f->alignment, h->alignment);
+	if (f->cow_format)
+		put_field32(f, b + f->cow_format, h->cow_format);
+	put_path(b + f->path, h->backing, f->path_len);
+	return f->header_size;
 }
 
 int cow_init_v3(struct cow_header *h, const char *abs_backing, uint64_t size,
