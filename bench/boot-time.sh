@@ -10,25 +10,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -ge 1 ] || die "usage: $0 BUILDDIR [RUNS]"
-bench_build "$1"
+bench_start "BUILDDIR [RUNS]" "$@"
 runs=${2:-7}
-scratch=$build/bench-scratch
-mkdir -p "$scratch/tmp"
+bench_scratch keep "" tmp
 ref=$(debian_uml "$scratch")/usr/bin/linux.uml
 
 # One boot: milliseconds from exec to the kernel's exit.  Prints nothing and
 # fails when the kernel does not reach init and exit cleanly.
 boot_once() {
-	kernel=$1
-	log=$scratch/boot-$(basename "$kernel").log
-	t0=$(now_ms)
-	TMPDIR=$scratch/tmp "$kernel" umid="bench-$$" uml_dir="$scratch/uml" mem=64M \
-		ubd0r="$image" root=/dev/ubda ro init=/init uml_test_halt=1 \
-		con0=null,fd:1 con=null ssl=null > "$log" 2>&1 </dev/null || return 1
-	t1=$(now_ms)
-	grep -q 'uml-test: init done' "$log" || return 1
-	echo $((t1 - t0))
+	bench_boot_ms "$1" "bench-$$" "$scratch/boot-$(basename "$1").log"
 }
 
 # Why a kernel failed, from its console log.

@@ -17,17 +17,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -eq 1 ] || die "usage: $0 BUILDDIR"
-bench_build "$1"
+bench_start BUILDDIR "$@"
 n=${N:-4}
 case $n in
 '' | *[!0-9]* | 0) die "N must be a positive number, not '$n'" ;;
 esac
-mconsole=$build/utils/mconsole/uml_mconsole
-[ -x "$mconsole" ] || die "no uml_mconsole at $mconsole: run make in $build"
-scratch=$build/bench-scratch/density
-rm -rf "$scratch"
-mkdir -p "$scratch/tmp" "$scratch/uml"
+mconsole=$(bench_util utils/mconsole/uml_mconsole)
+bench_scratch fresh density tmp uml
 mkfifo "$scratch/console"
 bench_debian
 

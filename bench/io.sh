@@ -24,17 +24,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -eq 1 ] || die "usage: $0 BUILDDIR"
-bench_build "$1"
-runs=${RUNS:-3}
+bench_guest io "$@"
 if [ -n "${QUICK:-}" ]; then
 	mib=32 ops=100
 else
 	mib=256 ops=400
 fi
-scratch=$build/bench-scratch/io
-mkdir -p "$scratch"
-bench_debian
 
 disk=$scratch/disk-$mib.img
 if [ ! -f "$disk" ]; then

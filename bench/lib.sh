@@ -42,6 +42,96 @@ bench_build() {
 	[ -f "$image" ] || make -C "$build" testsuite/guest/rootfs.img >/dev/null
 }
 
+# bench_start "BUILDDIR [MORE]..." "$@": the script's arguments, checked
+# against its usage (the bracketed words are optional), then bench_build
+# on the first.
+bench_start() {
+	bs_usage=$1
+	shift
+	bs_min=0 bs_max=0
+	for bs_word in $bs_usage; do
+		bs_max=$((bs_max + 1))
+		case $bs_word in
+		\[*) ;;
+		*) bs_min=$((bs_min + 1)) ;;
+		esac
+	done
+	if [ $# -lt "$bs_min" ] || [ $# -gt "$bs_max" ]; then
+		die "usage: $0 $bs_usage"
+	fi
+	bench_build "$1"
+}
+
+# bench_scratch keep|fresh NAME [SUBDIR]...: sets scratch, this bench's
+# directory under $build/bench-scratch (NAME "" for that directory
+# itself), emptied first when fresh, and makes it with its SUBDIRs.
+bench_scratch() {
+	scratch=$build/bench-scratch${2:+/$2}
+	[ "$1" = keep ] || rm -rf "$scratch"
+	shift 2
+	mkdir -p "$scratch"
+	for bs_sub in "$@"; do
+		mkdir -p "$scratch/$bs_sub"
+	done
+}
+
+# bench_util PATH: $build/PATH, a utility that must have been built.
+bench_util() {
+	[ -x "$build/$1" ] || die "no ${1##*/} at $build/$1: run make in $build"
+	echo "$build/$1"
+}
+
+# bench_root WHY: this bench runs only as root, for WHY.
+bench_root() {
+	[ "$(id -u)" -eq 0 ] || die "needs root ($1)"
+}
+
+# bench_net WHY "$@": the start of an iperf3 bench, run as root for WHY:
+# its arguments BUILDDIR [SECONDS] [ROUNDS] (bench_start), secs (default
+# 10), rounds (default 3) and iperf (bench_iperf).
+# shellcheck disable=SC2034 # secs, rounds, iperf: the caller's
+bench_net() {
+	bench_root "$1"
+	shift
+	bench_start "BUILDDIR [SECONDS] [ROUNDS]" "$@"
+	secs=${2:-10}
+	rounds=${3:-3}
+	iperf=$(bench_iperf)
+}
+
+# bench_iperf: the host's iperf3.
+bench_iperf() {
+	command -v iperf3 || die "no iperf3 on the host: apt-get install iperf3"
+}
+
+# bench_guest NAME "$@": the start of a bench of the busybox test guest,
+# this tree's kernel against Debian's: its one argument BUILDDIR
+# (bench_start), scratch $build/bench-scratch/NAME (kept), ref and
+# ref_status (bench_debian), runs (RUNS, default 3).
+# shellcheck disable=SC2034 # runs: the caller's
+bench_guest() {
+	bg_name=$1
+	shift
+	bench_start BUILDDIR "$@"
+	bench_scratch keep "$bg_name"
+	bench_debian
+	runs=${RUNS:-3}
+}
+
+# bench_boot_ms KERNEL UMID LOG: boots the busybox test guest once with
+# KERNEL (TMPDIR and uml_dir in $scratch), its console output in LOG;
+# prints the milliseconds from exec to the kernel's exit, or prints
+# nothing and fails when it did not reach init and exit cleanly.
+bench_boot_ms() {
+	bb_t0=$(now_ms)
+	TMPDIR=$scratch/tmp "$1" umid="$2" uml_dir="$scratch/uml" mem=64M \
+		ubd0r="$image" root=/dev/ubda ro init=/init uml_test_halt=1 \
+		con0=null,fd:1 con=null ssl=null > "$3" 2>&1 </dev/null || return 1
+	bb_t1=$(now_ms)
+	grep -q 'uml-test: init done' "$3" || return 1
+	echo $((bb_t1 - bb_t0))
+}
+
 # bench_debian: sets ref, Debian's linux.uml (extracted once under
 # $build/bench-scratch), and ref_status, debian_status's answer for it.
 # shellcheck disable=SC2034 # ref, ref_status: the caller's

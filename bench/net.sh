@@ -17,20 +17,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -ge 1 ] || die "usage: $0 BUILDDIR [SECONDS] [ROUNDS]"
-[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces and taps)"
-bench_build "$1"
-secs=${2:-10}
-rounds=${3:-3}
+bench_net "network namespaces and taps" "$@"
 utils=$build/utils/net
 [ -x "$utils/uml_net" ] || die "no uml_net in $utils: run make in $build"
-iperf=$(command -v iperf3) || die "no iperf3 on the host: apt-get install iperf3"
 # The kernel prints its own configuration.
 "$ours" --showconfig 2>/dev/null | grep -q '^CONFIG_UML_NET_TUNTAP=y' ||
 	die "this kernel has no legacy tuntap transport (removed in 6.16)"
 
-scratch=$build/bench-scratch/net
-mkdir -p "$scratch/tmp" "$scratch/uml"
+bench_scratch keep net tmp uml
 
 # The host's iperf3 as the guest sees it under /host: its loader and the
 # directories of its libraries, all resolved to real paths.

@@ -20,14 +20,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -ge 1 ] || die "usage: $0 BUILDDIR [SECONDS] [ROUNDS]"
-[ "$(id -u)" -eq 0 ] || die "needs root (a network namespace)"
-bench_build "$1"
-secs=${2:-10}
-rounds=${3:-3}
-switch=$build/utils/switch/uml_switch
-[ -x "$switch" ] || die "no uml_switch at $switch: run make in $build"
-iperf=$(command -v iperf3) || die "iperf3 not found (apt-get install iperf3)"
+bench_net "a network namespace" "$@"
+switch=$(bench_util utils/switch/uml_switch)
 
 # The host's dynamic loader and library directories, as the guest sees
 # them with the host's / mounted on /tmp/host.
@@ -49,9 +43,7 @@ done
 libpath=${libpath#:}
 run_iperf="$host$loader --library-path $libpath $host$iperf"
 
-scratch=$build/bench-scratch/switch
-rm -rf "$scratch"
-mkdir -p "$scratch/tmp" "$scratch/uml"
+bench_scratch fresh switch tmp uml
 sock=$(mktemp -d /tmp/umlsw-bench.XXXXXX)
 ns=umlbench-$$
 swpid=

@@ -19,17 +19,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -eq 1 ] || die "usage: $0 BUILDDIR"
-bench_build "$1"
-runs=${RUNS:-3}
+bench_guest syscall "$@"
 if [ -n "${QUICK:-}" ]; then
 	bytes=20000 forks=50
 else
 	bytes=200000 forks=400
 fi
-scratch=$build/bench-scratch/syscall
-mkdir -p "$scratch"
-bench_debian
 
 # (the markers are split so that the console's echo of a line does not
 # match them)

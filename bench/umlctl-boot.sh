@@ -12,14 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 
-[ $# -ge 1 ] || die "usage: $0 BUILDDIR [RUNS]"
-bench_build "$1"
+bench_start "BUILDDIR [RUNS]" "$@"
 runs=${2:-7}
-umlctl=$build/utils/umlctl/umlctl
-[ -x "$umlctl" ] || die "no umlctl at $umlctl: run make in $build"
-scratch=$build/bench-scratch/umlctl
-rm -rf "$scratch"
-mkdir -p "$scratch/etc" "$scratch/run" "$scratch/tmp" "$scratch/uml"
+umlctl=$(bench_util utils/umlctl/umlctl)
+bench_scratch fresh umlctl etc run tmp uml
 name=bench-$$
 cat > "$scratch/etc/$name.conf" <<CONF
 kernel = $ours
@@ -43,13 +39,7 @@ boot_umlctl() {
 }
 
 boot_plain() {
-	t0=$(now_ms)
-	TMPDIR=$scratch/tmp "$ours" umid="$name" uml_dir="$scratch/uml" mem=64M \
-		ubd0r="$image" root=/dev/ubda ro init=/init uml_test_halt=1 \
-		con0=null,fd:1 con=null ssl=null > "$scratch/plain.log" 2>&1 </dev/null || return 1
-	t1=$(now_ms)
-	grep -q 'uml-test: init done' "$scratch/plain.log" || return 1
-	echo $((t1 - t0))
+	bench_boot_ms "$ours" "$name" "$scratch/plain.log"
 }
 
 # Alternate the two so that both see the same load.

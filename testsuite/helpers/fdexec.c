@@ -27,10 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/tun.h"
 #include "lib/util.h"
 
 static void __attribute__((noreturn)) usage(void)
@@ -79,22 +79,14 @@ static int open_packet(const char *ifname)
 
 static int open_tap(const char *ifname)
 {
-	struct ifreq ifr;
-	int fd;
+	int fd, opened;
 
-	fd = open("/dev/net/tun", O_RDWR);
+	fd = tun_open(ifname, IFF_TAP, 0, NULL, &opened);
 	if (fd < 0) {
-		fprintf(stderr, "%s: /dev/net/tun: %s\n",
-			program_invocation_short_name, strerror(errno));
-		return -1;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		fprintf(stderr, "%s: attach to tap %s: %s\n",
-			program_invocation_short_name, ifname, strerror(errno));
-		close(fd);
+		if (opened)
+			warnx("attach to tap %s: %s", ifname, strerror(-fd));
+		else
+			warnx(TUN_DEV ": %s", strerror(-fd));
 		return -1;
 	}
 	return fd;
@@ -121,9 +113,7 @@ int main(int argc, char **argv)
 		{ "packet", required_argument, NULL, 'p' },
 		{ "tap", required_argument, NULL, 't' },
 		{ "fd", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	const char *packet = NULL, *tap = NULL;
 	int target = -1, fd = -1, c;
@@ -141,24 +131,14 @@ int main(int argc, char **argv)
 			if (target < 0)
 				usage_error();
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (!packet == !tap) {
-		fprintf(stderr, "%s: give exactly one of --packet and --tap\n",
-			program_invocation_short_name);
-		usage_error();
-	}
-	if (target < 0 || optind >= argc) {
-		fprintf(stderr, "%s: --fd N and a command are needed\n",
-			program_invocation_short_name);
-		usage_error();
-	}
+	if (!packet == !tap)
+		usage_errorx("give exactly one of --packet and --tap");
+	if (target < 0 || optind >= argc)
+		usage_errorx("--fd N and a command are needed");
 
 	fd = packet ? open_packet(packet) : open_tap(tap);
 	if (fd < 0)
@@ -171,6 +151,12 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 		fd = target;
+	}
+	/* tun_open() sets close-on-exec; dup2() cleared it, unless the
+	 * descriptor was already TARGET. */
+	if (fcntl(fd, F_SETFD, 0) < 0) {
+		warn("clear close-on-exec on %d", fd);
+		goto out;
 	}
 	execvp(argv[optind], &argv[optind]);
 	fprintf(stderr, "%s: cannot run %s: %s\n",

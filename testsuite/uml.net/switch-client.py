@@ -255,12 +255,8 @@ def many(ctl, n, mgmt):
     m = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     m.connect(mgmt)
     m.sendall(b"stats\n")
-    out = b""
-    while True:
-        got = m.recv(65536)
-        if not got:
-            break
-        out += got
+    with m.makefile("rb") as f:
+        out = f.read()
     up = [l for l in out.decode().splitlines() if l.split()[1:3] == ["daemon", "up"]]
     print("ports up %d" % len(up), flush=True)
 

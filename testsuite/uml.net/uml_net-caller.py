@@ -122,12 +122,8 @@ def main(argv):
         else:
             text = msg
     else:
-        data = b""
-        while True:
-            chunk = ours.recv(4096)
-            if not chunk:
-                break
-            data += chunk
+        with ours.makefile("rb") as f:
+            data = f.read()
         text = data[4:] if len(data) >= 4 else b""
     for line in text.split(b"\0")[0].decode(errors="replace").splitlines():
         print("reply " + line)

@@ -40,17 +40,25 @@ mount --bind /dev/pts "$dir/pts" || fail "cannot bind /dev/pts"
 ln -s pts/ptmx "$dir/ptmx"
 mount --rbind "$dir" /dev || fail "cannot put the sandbox on /dev"
 
+# syslog_wait WHAT TEST...: wait up to 10 s for TEST to hold; else stop
+# syslogd and fail "syslogd did not WHAT".
+syslog_wait() {
+	sw_what=$1
+	shift
+	i=0
+	while ! "$@"; do
+		i=$((i + 1))
+		if [ "$i" -gt 100 ]; then
+			kill "$syslogd"
+			fail "syslogd did not $sw_what"
+		fi
+		sleep 0.1
+	done
+}
+
 busybox syslogd -n -O "$log" &
 syslogd=$!
-i=0
-while [ ! -S /dev/log ]; do
-	i=$((i + 1))
-	if [ "$i" -gt 100 ]; then
-		kill "$syslogd"
-		fail "syslogd did not make /dev/log"
-	fi
-	sleep 0.1
-done
+syslog_wait "make /dev/log" test -S /dev/log
 
 status=0
 "$@" || status=$?
@@ -59,15 +67,7 @@ status=0
 # everything COMMAND logged.
 marker="uml_net-sandbox-end-$$"
 logger -u /dev/log -t sandbox "$marker"
-i=0
-while ! grep -q "$marker" "$log"; do
-	i=$((i + 1))
-	if [ "$i" -gt 100 ]; then
-		kill "$syslogd"
-		fail "syslogd did not write $log"
-	fi
-	sleep 0.1
-done
+syslog_wait "write $log" grep -q "$marker" "$log"
 kill "$syslogd"
 wait "$syslogd" 2>/dev/null || :
 exit "$status"

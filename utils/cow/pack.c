@@ -113,8 +113,7 @@ static int parse_force(int argc, char **argv, int *force, int *level)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP
 	};
 	int c;
 
@@ -136,10 +135,8 @@ static int parse_force(int argc, char **argv, int *force, int *level)
 			usage_error();
 		}
 	}
-	if (argc - optind != 2) {
-		warnx("%s: expected two files", argv[0]);
-		usage_error();
-	}
+	if (argc - optind != 2)
+		usage_errorx("%s: expected two files", argv[0]);
 	return optind;
 }
 

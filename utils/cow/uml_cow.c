@@ -25,9 +25,7 @@
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options] COMMAND ARGS...\n", p);
+	usage_synopsis("[options] COMMAND ARGS...", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Inspect, check, rebase, pack and unpack UML COW files and disk images.\n",
 	      stdout);
@@ -43,8 +41,7 @@ static void __attribute__((noreturn)) usage(void)
 	usage_help_options(15);
 	fputs(USAGE_SEPARATOR
 	      "Exit status 2 means a usage or system error.\n", stdout);
-	fputs(USAGE_MAN_TAIL("uml_cow(1)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_cow(1)");
 }
 
 /* Everything info and check report about one COW file. */
@@ -220,8 +217,7 @@ static int parse_json_opts(int argc, char **argv, int *json)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP
 	};
 	int c;
 
@@ -231,16 +227,12 @@ static int parse_json_opts(int argc, char **argv, int *json)
 		case 'j':
 			*json = 1;
 			break;
-		case 'h':
-			usage();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (argc - optind != 1) {
-		warnx("%s: expected one COW file", argv[0]);
-		usage_error();
-	}
+	if (argc - optind != 1)
+		usage_errorx("%s: expected one COW file", argv[0]);
 	return optind;
 }
 
@@ -373,8 +365,7 @@ static int cmd_rebase(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "backing", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP
 	};
 	const char *backing = NULL;
 	int c;
@@ -384,44 +375,29 @@ static int cmd_rebase(int argc, char **argv)
 		case 'b':
 			backing = optarg;
 			break;
-		case 'h':
-			usage();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (argc - optind != 1) {
-		warnx("rebase: expected one COW file");
-		usage_error();
-	}
+	if (argc - optind != 1)
+		usage_errorx("rebase: expected one COW file");
 	return rebase(argv[optind], backing);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	const char *cmd;
 	int c;
 
 	/* Options before the command only; the rest belong to it. */
 	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
-		default:
-			usage_error();
-		}
+		usage_common_option(c, usage);
 	}
-	if (optind >= argc) {
-		warnx("missing command");
-		usage_error();
-	}
+	if (optind >= argc)
+		usage_errorx("missing command");
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
@@ -436,6 +412,5 @@ int main(int argc, char **argv)
 		return cmd_pack(argc, argv);
 	if (!strcmp(cmd, "unpack"))
 		return cmd_unpack(argc, argv);
-	warnx("unknown command '%s'", cmd);
-	usage_error();
+	usage_errorx("unknown command '%s'", cmd);
 }

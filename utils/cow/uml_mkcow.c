@@ -22,17 +22,14 @@
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options] COW BACKING\n", p);
+	usage_synopsis("[options] COW BACKING", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Create COW, a copy-on-write file over BACKING, as the UML kernel would.\n",
 	      stdout);
 	fputs(USAGE_OPTIONS
 	      " -f, --force     replace COW if it exists\n", stdout);
 	usage_help_options(15);
-	fputs(USAGE_MAN_TAIL("uml_mkcow(1)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_mkcow(1)");
 }
 
 static int make_cow(const char *cow, const char *backing, int force)
@@ -107,9 +104,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	int c, force = 0;
 
@@ -118,17 +113,11 @@ int main(int argc, char **argv)
 		case 'f':
 			force = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (argc - optind != 2) {
-		warnx(argc - optind < 2 ? "missing operand" : "too many operands");
-		usage_error();
-	}
+	if (argc - optind != 2)
+		usage_errorx(argc - optind < 2 ? "missing operand" : "too many operands");
 	return make_cow(argv[optind], argv[optind + 1], force);
 }

@@ -49,10 +49,7 @@ struct moo {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options] COW NEWFILE\n", p);
-	printf(USAGE_MORE "%s [options] -d COW\n", p);
+	usage_synopsis("[options] COW NEWFILE", "[options] -d COW", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Merge a UML COW file with its backing file.\n", stdout);
 	fputs(USAGE_OPTIONS
@@ -68,8 +65,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "NEWFILE is written beside itself under a temporary name, synced and\n"
 	      "renamed: an interrupted merge leaves no partial NEWFILE, and the COW and\n"
 	      "backing files are never changed.\n", stdout);
-	fputs(USAGE_MAN_TAIL("uml_moo(1)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_moo(1)");
 }
 
 static void check_lock(int fd, int exclusive, const char *path)
@@ -385,9 +381,7 @@ int main(int argc, char **argv)
 		{ "destructive", no_argument, NULL, 'd' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	struct moo m = { .cow_fd = -1, .back_fd = -1, .reflink = -1 };
 	int c, nargs;
@@ -407,20 +401,14 @@ int main(int argc, char **argv)
 		case 'q':
 			m.quiet = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
 	nargs = argc - optind;
-	if (nargs != (m.destructive ? 1 : 2)) {
-		warnx(m.destructive ? "-d takes one COW file" :
-				      "expected a COW file and a new file");
-		usage_error();
-	}
+	if (nargs != (m.destructive ? 1 : 2))
+		usage_errorx(m.destructive ? "-d takes one COW file" :
+					     "expected a COW file and a new file");
 	m.cow_path = argv[optind];
 	m.new_path = m.destructive ? NULL : argv[optind + 1];
 	open_cow(&m);

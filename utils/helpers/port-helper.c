@@ -37,10 +37,8 @@
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s                    (port channel: the kernel's socket is fd 3)\n", p);
-	printf(USAGE_MORE "%s -uml-socket FILE   (xterm channel)\n", p);
+	usage_synopsis("                   (port channel: the kernel's socket is fd 3)",
+		       "-uml-socket FILE   (xterm channel)", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Pass this terminal (stdin) to a UML kernel for a console channel,\n"
 	      "then wait until the kernel closes the console.  Run by the kernel\n"
@@ -48,8 +46,7 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(USAGE_OPTIONS
 	      " -uml-socket FILE   the kernel's datagram socket (xterm channel)\n", stdout);
 	usage_help_options(18);
-	fputs(USAGE_MAN_TAIL("port-helper(8)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("port-helper(8)");
 }
 
 /* A datagram socket connected to the kernel's FILE. */
@@ -128,17 +125,14 @@ int main(int argc, char **argv)
 	const char *file = NULL;
 	int sock = KERNEL_FD, ret;
 
-	if (argc == 2 && !strcmp(argv[1], "--help"))
-		usage();
-	if (argc == 2 && !strcmp(argv[1], "-h"))
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
 		usage();
 	if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")))
 		print_version();
 	if (argc == 3 && !strcmp(argv[1], "-uml-socket")) {
 		file = argv[2];
 	} else if (argc != 1) {
-		warnx("unexpected argument '%s'", argv[1]);
-		usage_error();
+		usage_errorx("unexpected argument '%s'", argv[1]);
 	}
 
 	if (!isatty(STDIN_FILENO)) {

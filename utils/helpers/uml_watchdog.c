@@ -47,10 +47,8 @@ struct watchdog {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [--timeout SECONDS] -pid PID\n", p);
-	printf(USAGE_MORE "%s [--timeout SECONDS] -mconsole SOCKET\n", p);
+	usage_synopsis("[--timeout SECONDS] -pid PID",
+		       "[--timeout SECONDS] -mconsole SOCKET", NULL);
 	fputs(USAGE_SEPARATOR
 	      "The host side of a UML guest's hardware watchdog (harddog): the\n"
 	      "kernel starts it and feeds it on stdin; when the feeding stops for\n"
@@ -64,8 +62,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " -q, --quiet           no message on stderr when acting\n",
 	       DEFAULT_TIMEOUT);
 	usage_help_options(21);
-	fputs(USAGE_MAN_TAIL("uml_watchdog(8)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_watchdog(8)");
 }
 
 static int64_t now_ms(void)
@@ -144,9 +141,7 @@ static void parse_args(int argc, char **argv, struct watchdog *w)
 		{ "mconsole",	required_argument, NULL, 'm' },
 		{ "timeout",	required_argument, NULL, 't' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ "version",	no_argument,	   NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	const char *env = getenv("UML_WATCHDOG_TIMEOUT");
 	unsigned int v;
@@ -175,22 +170,13 @@ static void parse_args(int argc, char **argv, struct watchdog *w)
 		case 'q':
 			w->quiet = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
-		usage_error();
-	}
-	if (!w->pid == !w->sock) {
-		warnx("give exactly one of -pid and -mconsole");
-		usage_error();
-	}
+	usage_no_operands(argc, argv);
+	if (!w->pid == !w->sock)
+		usage_errorx("give exactly one of -pid and -mconsole");
 }
 
 int main(int argc, char **argv)

@@ -195,70 +195,85 @@ static int copy_path(struct cow_header *h, const unsigned char *p, size_t max,
 	return 0;
 }
 
-static int parse_v1(const unsigned char *b, size_t len, struct cow_header *h,
-		    const char **why)
+/*
+ * Where each layout keeps its fields: byte offsets into the header, all
+ * 32-bit but size (64-bit).  v1 stores them little-endian (the x86 hosts
+ * it was written on), v2 and v3 big-endian.  alignment and cow_format are
+ * 0 in the layouts that have none (alignment is then the sector size).
+ */
+struct cow_fields {
+	enum cow_layout layout;
+	size_t header_size;
+	int big_endian;
+	size_t path, path_len, mtime, size, sectorsize, alignment, cow_format;
+	const char *truncated;
+};
+
+static const struct cow_fields cow_v1 = {
+	.layout = COW_V1, .header_size = COW_HDR_V1_SIZE,
+	.path = 8, .path_len = COW_PATH_LEN_V1,
+	.mtime = 8 + COW_PATH_LEN_V1, .size = 12 + COW_PATH_LEN_V1,
+	.sectorsize = 20 + COW_PATH_LEN_V1,
+	.truncated = "truncated header (version 1)",
+};
+
+static const struct cow_fields cow_v2 = {
+	.layout = COW_V2, .header_size = COW_HDR_V2_SIZE, .big_endian = 1,
+	.path = 8, .path_len = COW_PATH_LEN_V3,
+	.mtime = 8 + COW_PATH_LEN_V3, .size = 12 + COW_PATH_LEN_V3,
+	.sectorsize = 20 + COW_PATH_LEN_V3,
+	.truncated = "truncated header (version 2)",
+};
+
+static const struct cow_fields cow_v3 = {
+	.layout = COW_V3, .header_size = COW_HDR_V3_SIZE, .big_endian = 1,
+	.mtime = 8, .size = 12, .sectorsize = 20, .alignment = 24,
+	.cow_format = 28, .path = 32, .path_len = COW_PATH_LEN_V3,
+	.truncated = "truncated header (version 3)",
+};
+
+/* 4 bytes of padding after a 64-bit mtime field, which holds an htonl()ed
+ * 32-bit value: its first half, read big-endian, is the mtime. */
+static const struct cow_fields cow_v3_broken = {
+	.layout = COW_V3_BROKEN, .header_size = COW_HDR_V3B_SIZE, .big_endian = 1,
+	.mtime = 8, .size = 16, .sectorsize = 24, .alignment = 28,
+	.cow_format = 32, .path = 36, .path_len = COW_PATH_LEN_V3,
+	.truncated = "truncated header (version 3, 64-bit layout)",
+};
+
+static uint32_t field32(const struct cow_fields *f, const unsigned char *p)
 {
-	if (len < COW_HDR_V1_SIZE)
-		goto short_hdr;
-	h->layout = COW_V1;
-	h->mtime = get_le32(b + 8 + COW_PATH_LEN_V1);
-	h->size = get_le64(b + 12 + COW_PATH_LEN_V1);
-	h->sectorsize = get_le32(b + 20 + COW_PATH_LEN_V1);
-	h->alignment = h->sectorsize;
-	return copy_path(h, b + 8, COW_PATH_LEN_V1, why);
-short_hdr:
-	*why = "truncated header (version 1)";
-	return -EINVAL;
+	return f->big_endian ? get_be32(p) : get_le32(p);
 }
 
-static int parse_v2(const unsigned char *b, size_t len, struct cow_header *h,
-		    const char **why)
+static int parse_fields(const struct cow_fields *f, const unsigned char *b,
+			size_t len, struct cow_header *h, const char **why)
 {
-	if (len < COW_HDR_V2_SIZE) {
-		*why = "truncated header (version 2)";
+	if (len < f->header_size) {
+		*why = f->truncated;
 		return -EINVAL;
 	}
-	h->layout = COW_V2;
-	h->mtime = get_be32(b + 8 + COW_PATH_LEN_V3);
-	h->size = get_be64(b + 12 + COW_PATH_LEN_V3);
-	h->sectorsize = get_be32(b + 20 + COW_PATH_LEN_V3);
-	h->alignment = h->sectorsize;
-	return copy_path(h, b + 8, COW_PATH_LEN_V3, why);
+	h->layout = f->layout;
+	h->mtime = field32(f, b + f->mtime);
+	h->size = f->big_endian ? get_be64(b + f->size) : get_le64(b + f->size);
+	h->sectorsize = field32(f, b + f->sectorsize);
+	h->alignment = f->alignment ? field32(f, b + f->alignment) :
+				      h->sectorsize;
+	if (f->cow_format)
+		h->cow_format = field32(f, b + f->cow_format);
+	return copy_path(h, b + f->path, f->path_len, why);
 }
 
-static int parse_v3(const unsigned char *b, size_t len, struct cow_header *h,
-		    const char **why)
+/*
+ * Version 3 comes in two layouts.  The broken one's cow_format (0) sits
+ * where the proper layout's path starts; a real path never starts with
+ * four NULs (cow_user.c).
+ */
+static const struct cow_fields *v3_fields(const unsigned char *b, size_t len)
 {
-	/*
-	 * The broken layout has 4 bytes of padding after a 64-bit mtime, so
-	 * its cow_format (0) sits where the proper layout's path starts; a
-	 * real path never starts with four NULs (cow_user.c).
-	 */
-	if (len >= 36 && get_le32(b + 32) == 0) {
-		if (len < COW_HDR_V3B_SIZE) {
-			*why = "truncated header (version 3, 64-bit layout)";
-			return -EINVAL;
-		}
-		h->layout = COW_V3_BROKEN;
-		/* An htonl()ed 32-bit value in a 64-bit host-order field. */
-		h->mtime = get_be32(b + 8);
-		h->size = get_be64(b + 16);
-		h->sectorsize = get_be32(b + 24);
-		h->alignment = get_be32(b + 28);
-		h->cow_format = get_be32(b + 32);
-		return copy_path(h, b + 36, COW_PATH_LEN_V3, why);
-	}
-	if (len < COW_HDR_V3_SIZE) {
-		*why = "truncated header (version 3)";
-		return -EINVAL;
-	}
-	h->layout = COW_V3;
-	h->mtime = get_be32(b + 8);
-	h->size = get_be64(b + 12);
-	h->sectorsize = get_be32(b + 20);
-	h->alignment = get_be32(b + 24);
-	h->cow_format = get_be32(b + 28);
-	return copy_path(h, b + 32, COW_PATH_LEN_V3, why);
+	if (len >= 36 && get_le32(b + 32) == 0)
+		return &cow_v3_broken;
+	return &cow_v3;
 }
 
 int cow_parse(const void *buf, size_t len, struct cow_header *h,
@@ -284,13 +299,13 @@ int cow_parse(const void *buf, size_t len, struct cow_header *h,
 
 	switch (h->version) {
 	case 1:
-		ret = parse_v1(b, len, h, why);
+		ret = parse_fields(&cow_v1, b, len, h, why);
 		break;
 	case 2:
-		ret = parse_v2(b, len, h, why);
+		ret = parse_fields(&cow_v2, b, len, h, why);
 		break;
 	case 3:
-		ret = parse_v3(b, len, h, why);
+		ret = parse_fields(v3_fields(b, len), b, len, h, why);
 		break;
 	default:
 		*why = "unknown COW version";
@@ -345,8 +360,34 @@ int cow_read(int fd, struct cow_header *h, const char **why)
 	return 0;
 }
 
+/* The fields of layout L, or NULL for none known. */
+static const struct cow_fields *layout_fields(enum cow_layout l)
+{
+	switch (l) {
+	case COW_V1:
+		return &cow_v1;
+	case COW_V2:
+		return &cow_v2;
+	case COW_V3:
+		return &cow_v3;
+	case COW_V3_BROKEN:
+		return &cow_v3_broken;
+	}
+	return NULL;
+}
+
+static void put_field32(const struct cow_fields *f, unsigned char *p,
+			uint32_t v)
+{
+	if (f->big_endian)
+		put_be32(p, v);
+	else
+		put_le32(p, v);
+}
+
 size_t cow_format_header(const struct cow_header *h, void *buf)
 {
+	const struct cow_fields *f;
 	unsigned char *b = buf;
 	void (*put32)(unsigned char *, uint32_t) =
 		h->big_endian_magic ? put_be32 : put_le32;
@@ -354,37 +395,21 @@ size_t cow_format_header(const struct cow_header *h, void *buf)
 	memset(b, 0, COW_HDR_MAX);
 	put32(b, COW_MAGIC);
 	put32(b + 4, h->version);
-	switch (h->layout) {
-	case COW_V1:
-		put_path(b + 8, h->backing, COW_PATH_LEN_V1);
-		put_le32(b + 8 + COW_PATH_LEN_V1, h->mtime);
-		put_le64(b + 12 + COW_PATH_LEN_V1, h->size);
-		put_le32(b + 20 + COW_PATH_LEN_V1, h->sectorsize);
-		return COW_HDR_V1_SIZE;
-	case COW_V2:
-		put_path(b + 8, h->backing, COW_PATH_LEN_V3);
-		put_be32(b + 8 + COW_PATH_LEN_V3, h->mtime);
-		put_be64(b + 12 + COW_PATH_LEN_V3, h->size);
-		put_be32(b + 20 + COW_PATH_LEN_V3, h->sectorsize);
-		return COW_HDR_V2_SIZE;
-	case COW_V3:
-		put_be32(b + 8, h->mtime);
-		put_be64(b + 12, h->size);
-		put_be32(b + 20, h->sectorsize);
-		put_be32(b + 24, h->alignment);
-		put_be32(b + 28, h->cow_format);
-		put_path(b + 32, h->backing, COW_PATH_LEN_V3);
-		return COW_HDR_V3_SIZE;
-	case COW_V3_BROKEN:
-		put_be32(b + 8, h->mtime);
-		put_be64(b + 16, h->size);
-		put_be32(b + 24, h->sectorsize);
-		put_be32(b + 28, h->alignment);
-		put_be32(b + 32, h->cow_format);
-		put_path(b + 36, h->backing, COW_PATH_LEN_V3);
-		return COW_HDR_V3B_SIZE;
-	}
-	return 0;
+	f = layout_fields(h->layout);
+	if (!f)
+		return 0;
+	put_field32(f, b + f->mtime, h->mtime);
+	if (f->big_endian)
+		put_be64(b + f->size, h->size);
+	else
+		put_le64(b + f->size, h->size);
+	put_field32(f, b + f->sectorsize, h->sectorsize);
+	if (f->alignment)
+		put_field32(f, b + f->alignment, h->alignment);
+	if (f->cow_format)
+		put_field32(f, b + f->cow_format, h->cow_format);
+	put_path(b + f->path, h->backing, f->path_len);
+	return f->header_size;
 }
 
 int cow_init_v3(struct cow_header *h, const char *abs_backing, uint64_t size,

@@ -220,22 +220,36 @@ int mc_send_notify(const char *path, uint32_t type, const void *data,
 	return ret;
 }
 
+/* P emptied, then whether a packet of N bytes can hold a header of
+ * HDR_LEN and at most MC_MAX_DATA bytes of text; else *WHY says which. */
+static int mc_packet_init(struct mc_packet *p, size_t n, size_t hdr_len,
+			  const char *too_short, const char *too_long,
+			  const char **why)
+{
+	memset(p, 0, offsetof(struct mc_packet, data));
+	p->data[0] = '\0';
+	if (n < hdr_len) {
+		*why = too_short;
+		return -EPROTO;
+	}
+	if (n > hdr_len + MC_MAX_DATA) {
+		*why = too_long;
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int mc_parse_reply(const void *buf, size_t n, struct mc_packet *p,
 		   const char **why)
 {
 	const unsigned char *b = buf;
 	uint32_t len;
+	int ret;
 
-	memset(p, 0, offsetof(struct mc_packet, data));
-	p->data[0] = '\0';
-	if (n < MC_HDR_LEN) {
-		*why = "short reply packet";
-		return -EPROTO;
-	}
-	if (n > MC_HDR_LEN + MC_MAX_DATA) {
-		*why = "reply packet longer than the protocol allows";
-		return -EPROTO;
-	}
+	ret = mc_packet_init(p, n, MC_HDR_LEN, "short reply packet",
+			     "reply packet longer than the protocol allows", why);
+	if (ret)
+		return ret;
 	p->err = get32(b);
 	p->more = get32(b + 4);
 	len = get32(b + 8);
@@ -259,17 +273,12 @@ int mc_parse_notify(const void *buf, size_t n, struct mc_packet *p,
 {
 	const unsigned char *b = buf;
 	uint32_t len;
+	int ret;
 
-	memset(p, 0, offsetof(struct mc_packet, data));
-	p->data[0] = '\0';
-	if (n < MC_NOTIFY_HDR_LEN) {
-		*why = "short notification";
-		return -EPROTO;
-	}
-	if (n > MC_NOTIFY_HDR_LEN + MC_MAX_DATA) {
-		*why = "notification longer than the protocol allows";
-		return -EPROTO;
-	}
+	ret = mc_packet_init(p, n, MC_NOTIFY_HDR_LEN, "short notification",
+			     "notification longer than the protocol allows", why);
+	if (ret)
+		return ret;
 	if (get32(b) != MC_MAGIC) {
 		*why = "notification with a wrong magic";
 		return -EPROTO;

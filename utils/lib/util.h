@@ -7,7 +7,9 @@
 #ifndef UML_UTIL_H
 #define UML_UTIL_H
 
+#include <err.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +24,12 @@
 /*
  * --help in one shape for every program (after util-linux's c.h):
  *
- *	printf(USAGE_HEADER "%s [options] FILE\n", prog);
- *	printf(USAGE_MORE "%s -x OTHER\n", prog);	(more synopses)
+ *	usage_synopsis("[options] FILE", "-x OTHER", NULL);
  *	fputs(USAGE_SEPARATOR "What it does, in a line or two.\n", stdout);
  *	fputs(USAGE_OPTIONS, stdout);
  *	fputs(" -f, --force    what -f does\n", stdout);
  *	usage_help_options(14);			(the column of the texts)
- *	fputs(USAGE_MAN_TAIL("prog(1)"), stdout);
+ *	usage_end("prog(1)");			(the man page; exits 0)
  *
  * Options are indented one space; USAGE_COMMANDS heads a list of
  * subcommands the same way.
@@ -41,6 +42,41 @@
 #define USAGE_HELP		"display this help and exit"
 #define USAGE_VERSION		"display the version and exit"
 #define USAGE_MAN_TAIL(page)	"\nSee " page ".\n"
+
+/*
+ * The end of a long-option table: --help (and --version), then the
+ * terminator.  The option string takes "h" (and "V") to match.
+ */
+#define LONGOPTS_HELP \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ NULL, 0, NULL, 0 }
+#define LONGOPTS_HELP_VERSION \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "version", no_argument, NULL, 'V' }, \
+	{ NULL, 0, NULL, 0 }
+
+/* "Usage: PROG FIRST", then "       PROG MORE" for each further synopsis
+ * up to a NULL. */
+static inline void usage_synopsis(const char *first, ...)
+{
+	extern char *program_invocation_short_name;
+	const char *p = program_invocation_short_name;
+	const char *s;
+	va_list ap;
+
+	printf(USAGE_HEADER "%s %s\n", p, first);
+	va_start(ap, first);
+	while ((s = va_arg(ap, const char *)))
+		printf(USAGE_MORE "%s %s\n", p, s);
+	va_end(ap);
+}
+
+/* The last line of --help, naming the man page; exits EXIT_SUCCESS. */
+static inline void __attribute__((noreturn)) usage_end(const char *page)
+{
+	printf(USAGE_MAN_TAIL("%s"), page);
+	exit(EXIT_SUCCESS);
+}
 
 /* The -h and -V lines, their texts starting at column WIDTH + 2. */
 static inline void usage_help_options(int width)
@@ -66,6 +102,43 @@ static inline void __attribute__((noreturn)) usage_error(void)
 	fprintf(stderr, "Try '%s --help' for more information.\n",
 		program_invocation_short_name);
 	exit(EXIT_TROUBLE);
+}
+
+/* "PROG: MESSAGE", then the usage error above. */
+static inline void __attribute__((noreturn, format(printf, 1, 2)))
+usage_errorx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	usage_error();
+}
+
+/*
+ * The default: of every getopt switch: -h runs the program's USAGE (which
+ * exits), -V prints the version, anything else is a usage error.
+ */
+static inline void __attribute__((noreturn))
+usage_common_option(int c, void (*usage)(void))
+{
+	if (c == 'h') {
+		usage();
+		exit(EXIT_SUCCESS);
+	}
+	if (c == 'V')
+		print_version();
+	usage_error();
+}
+
+/* ARGV has no operands left after the options (getopt's optind). */
+static inline void usage_no_operands(int argc, char **argv)
+{
+	extern int optind;
+
+	if (optind < argc)
+		usage_errorx("unexpected argument '%s'", argv[optind]);
 }
 
 /* PATH made absolute against the current directory, not resolved (it

@@ -44,42 +44,44 @@ int xsocket_at(int dfd, const char *leaf, char *name, size_t len)
 	return fd;
 }
 
-ssize_t xpread(int fd, void *buf, size_t len, uint64_t off)
+/*
+ * pread() into RBUF, or else pwrite() from WBUF, until LEN bytes are done:
+ * the count, short only at the end of the file when reading, or -errno
+ * (-EIO when a write makes no progress).
+ */
+static ssize_t xpio(int fd, char *rbuf, const char *wbuf, size_t len,
+		    uint64_t off)
 {
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done,
-				  (off_t)(off + done));
+		ssize_t n = rbuf ? pread(fd, rbuf + done, len - done,
+					 (off_t)(off + done)) :
+				   pwrite(fd, wbuf + done, len - done,
+					  (off_t)(off + done));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (n == 0)
-			break;
+		if (n == 0) {
+			if (rbuf)
+				break;
+			return -EIO;
+		}
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
 }
 
+ssize_t xpread(int fd, void *buf, size_t len, uint64_t off)
+{
+	return xpio(fd, buf, NULL, len, off);
+}
+
 ssize_t xpwrite(int fd, const void *buf, size_t len, uint64_t off)
 {
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pwrite(fd, (const char *)buf + done, len - done,
-				   (off_t)(off + done));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
+	return xpio(fd, NULL, buf, len, off);
 }
 
 ssize_t xwrite(int fd, const void *buf, size_t len)

@@ -41,10 +41,8 @@ struct mcon {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options] UMID|SOCKET [COMMAND...]\n", p);
-	printf(USAGE_MORE "%s [options] --listen SOCKET\n", p);
+	usage_synopsis("[options] UMID|SOCKET [COMMAND...]",
+		       "[options] --listen SOCKET", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Send management console commands to a running UML guest; without a\n"
 	      "command, read them interactively.\n", stdout);
@@ -61,8 +59,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "stop, go, log, proc, stack.  Interactive commands: help, quit,\n"
 	      "switch UMID.  Exit status: 0 OK, 1 the guest replied ERR, 2 usage or\n"
 	      "connection problem.\n", stdout);
-	fputs(USAGE_MAN_TAIL("uml_mconsole(1)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_mconsole(1)");
 }
 
 static int mcon_open(struct mcon *mc, const char *target, int fatal)
@@ -334,9 +331,7 @@ int main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "count", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	struct mcon mc = { .fd = -1, .timeout_ms = 5000 };
 	const char *listen_path = NULL;
@@ -364,25 +359,17 @@ int main(int argc, char **argv)
 			if (errno || end == optarg || *end || count < 1)
 				errx(EXIT_TROUBLE, "invalid count '%s'", optarg);
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
 	if (listen_path) {
-		if (optind != argc) {
-			warnx("--listen takes no UMID or command");
-			usage_error();
-		}
+		if (optind != argc)
+			usage_errorx("--listen takes no UMID or command");
 		return listen_notify(listen_path, count);
 	}
-	if (optind >= argc) {
-		warnx("missing UMID or SOCKET");
-		usage_error();
-	}
+	if (optind >= argc)
+		usage_errorx("missing UMID or SOCKET");
 	target = argv[optind++];
 	if (optind == argc) {
 		mcon_open(&mc, target, 1);

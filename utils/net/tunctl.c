@@ -38,10 +38,8 @@ struct tunctl {
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [-n|-p] [-u USER] [-g GROUP] [-t NAME] [-b]\n", p);
-	printf(USAGE_MORE "%s -d NAME [-b]\n", p);
+	usage_synopsis("[-n|-p] [-u USER] [-g GROUP] [-t NAME] [-b]",
+		       "-d NAME [-b]", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Create or delete a persistent tun or tap device.\n", stdout);
 	fputs(USAGE_OPTIONS
@@ -54,8 +52,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -b, --brief         print only the device name\n", stdout);
 	usage_help_options(19);
 	fputs(USAGE_SEPARATOR "Needs CAP_NET_ADMIN.\n", stdout);
-	fputs(USAGE_MAN_TAIL("tunctl(8)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("tunctl(8)");
 }
 
 static int check_name(const char *name)
@@ -181,9 +178,7 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		{ "group",	required_argument, NULL, 'g' },
 		{ "delete",	required_argument, NULL, 'd' },
 		{ "brief",	no_argument,	   NULL, 'b' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ "version",	no_argument,	   NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	int c, kinds = 0;
 
@@ -191,10 +186,8 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		switch (c) {
 		case 't':
 		case 'd':
-			if (t->name) {
-				warnx("give one device name");
-				usage_error();
-			}
+			if (t->name)
+				usage_errorx("give one device name");
 			if (check_name(optarg))
 				errx(EXIT_TROUBLE, "invalid device name '%s' (1 to %d characters, no '/', ':' or spaces)",
 				     optarg, IFNAMSIZ - 1);
@@ -222,26 +215,15 @@ static void parse_args(int argc, char **argv, struct tunctl *t)
 		case 'b':
 			t->brief = 1;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
-		usage_error();
-	}
-	if (kinds > 1) {
-		warnx("-n and -p exclude each other");
-		usage_error();
-	}
-	if (t->delete && (kinds || t->have_owner || t->have_group)) {
-		warnx("-d takes no -n, -p, -u or -g");
-		usage_error();
-	}
+	usage_no_operands(argc, argv);
+	if (kinds > 1)
+		usage_errorx("-n and -p exclude each other");
+	if (t->delete && (kinds || t->have_owner || t->have_group))
+		usage_errorx("-d takes no -n, -p, -u or -g");
 }
 
 int main(int argc, char **argv)

@@ -177,8 +177,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "                     gives the caller\n", stdout);
 	usage_help_options(19);
 	printf(USAGE_SEPARATOR "Policy file: %s\n", UML_NET_CONF);
-	fputs(USAGE_MAN_TAIL("uml_net(8) and uml_net.conf(5)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_net(8) and uml_net.conf(5)");
 }
 
 /* ---- the grammar ---- */

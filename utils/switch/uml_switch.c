@@ -104,10 +104,7 @@ void logmsg(int prio, const char *fmt, ...)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options]\n", p);
-	printf(USAGE_MORE "%s -stats MGMT | -macs MGMT\n", p);
+	usage_synopsis("[options]", "-stats MGMT | -macs MGMT", NULL);
 	fputs(USAGE_SEPARATOR
 	      "A user-space Ethernet switch for User Mode Linux guests: daemon\n"
 	      "transport ports (ethN=daemon,MAC,unix,CTL), vector bess ports\n"
@@ -138,8 +135,7 @@ static void __attribute__((noreturn)) usage(void)
 	       DEFAULT_BESS_IDLE);
 	fputs(USAGE_SEPARATOR
 	      "Every option may also be written with two dashes.\n", stdout);
-	fputs(USAGE_MAN_TAIL("uml_switch(8)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("uml_switch(8)");
 }
 
 /* ---------------------------------------------------------------- */
@@ -190,6 +186,15 @@ static void parse_user_opt(struct opts *o, const char *s)
 	if (!o->have_gid)
 		o->gid = gid;
 	o->have_uid = 1;
+}
+
+/* The number OPT takes, from MIN to MAX (getopt's optarg), into V; else
+ * "OPT: not WHAT: 'VALUE'" and EXIT_TROUBLE. */
+static void uint_opt(const char *opt, const char *what, unsigned int min,
+		     unsigned int max, unsigned int *v)
+{
+	if (parse_uint(optarg, min, max, v))
+		errx(EXIT_TROUBLE, "%s: not %s: '%s'", opt, what, optarg);
 }
 
 static void parse_group_opt(struct opts *o, const char *s)
@@ -246,9 +251,7 @@ static void parse_options(int argc, char **argv, struct opts *o)
 		{ "group", required_argument, NULL, O_GROUP },
 		{ "stats", required_argument, NULL, O_STATS },
 		{ "macs", required_argument, NULL, O_MACS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	const char *user = NULL;
 	int c;
@@ -275,9 +278,8 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->hub = 1;
 			break;
 		case O_AGE:
-			if (parse_uint(optarg, 0, 86400 * 365, &o->age_s) || !o->age_s)
-				errx(EXIT_TROUBLE, "-age: not a number of seconds (1 or more): '%s'",
-				     optarg);
+			uint_opt("-age", "a number of seconds (1 or more)", 1,
+				 86400 * 365, &o->age_s);
 			break;
 		case O_MGMT:
 			check_sock_path("-mgmt", optarg);
@@ -292,20 +294,16 @@ static void parse_options(int argc, char **argv, struct opts *o)
 				     optarg);
 			break;
 		case O_MAX_PORTS:
-			if (parse_uint(optarg, 0, 65536, &o->max_ports) || !o->max_ports)
-				errx(EXIT_TROUBLE, "-max-ports: not a number from 1 to 65536: '%s'",
-				     optarg);
+			uint_opt("-max-ports", "a number from 1 to 65536", 1, 65536,
+				 &o->max_ports);
 			break;
 		case O_MAX_USER_PORTS:
-			if (parse_uint(optarg, 0, 65536, &o->max_user_ports) ||
-			    !o->max_user_ports)
-				errx(EXIT_TROUBLE, "-max-user-ports: not a number from 1 to 65536: '%s'",
-				     optarg);
+			uint_opt("-max-user-ports", "a number from 1 to 65536", 1,
+				 65536, &o->max_user_ports);
 			break;
 		case O_BESS_IDLE:
-			if (parse_uint(optarg, 0, 86400 * 365, &o->bess_idle_s))
-				errx(EXIT_TROUBLE, "-bess-idle: not a number of seconds: '%s'",
-				     optarg);
+			uint_opt("-bess-idle", "a number of seconds", 0, 86400 * 365,
+				 &o->bess_idle_s);
 			break;
 		case O_DAEMON:
 			o->daemon = 1;
@@ -326,18 +324,11 @@ static void parse_options(int argc, char **argv, struct opts *o)
 			o->client_sock = optarg;
 			o->client_cmd = c == O_STATS ? "stats" : "macs";
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			print_version();
 		default:
-			usage_error();
+			usage_common_option(c, usage);
 		}
 	}
-	if (optind < argc) {
-		warnx("unexpected argument '%s'", argv[optind]);
-		usage_error();
-	}
+	usage_no_operands(argc, argv);
 	if (user)
 		parse_user_opt(o, user);
 	if (o->pcap_limit && !o->pcap)

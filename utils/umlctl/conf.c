@@ -62,42 +62,41 @@ struct raw {
 	int nargs;
 };
 
-static void __attribute__((format(printf, 4, 5)))
-problem(struct uc_conf *c, const struct ent *e, const char *key,
-	const char *fmt, ...)
+enum { PROBLEM, WARNING };
+
+/*
+ * Count and print one finding about KEY, as "FILE:LINE: KEY: " (or
+ * "FILE: KEY: " for a value not in the file), "warning: " for a WARNING,
+ * the message, and for a PROBLEM with a default value " (the default)".
+ * A problem stops the guest from starting; a warning does not.
+ */
+static void __attribute__((format(printf, 5, 6)))
+report(struct uc_conf *c, const struct ent *e, const char *key, int kind,
+       const char *fmt, ...)
 {
+	int in_file = e && e->line;
 	va_list ap;
 
-	if (e && e->line)
+	if (in_file)
 		fprintf(stderr, "%s:%d: %s: ", c->file, e->line, key);
 	else
 		fprintf(stderr, "%s: %s: ", c->file, key);
+	if (kind == WARNING)
+		fputs("warning: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	if (!e || !e->line)
+	if (kind == PROBLEM && !in_file)
 		fputs(" (the default)", stderr);
 	fputc('\n', stderr);
-	c->errors++;
-}
-
-/* Like problem(), for what does not stop the guest from starting. */
-static void __attribute__((format(printf, 4, 5)))
-warning(struct uc_conf *c, const struct ent *e, const char *key,
-	const char *fmt, ...)
-{
-	va_list ap;
-
-	if (e && e->line)
-		fprintf(stderr, "%s:%d: %s: warning: ", c->file, e->line, key);
+	if (kind == WARNING)
+		c->warnings++;
 	else
-		fprintf(stderr, "%s: %s: warning: ", c->file, key);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	c->warnings++;
+		c->errors++;
 }
+
+#define problem(c, e, key, ...)	report(c, e, key, PROBLEM, __VA_ARGS__)
+#define warning(c, e, key, ...)	report(c, e, key, WARNING, __VA_ARGS__)
 
 /* A byte the kernel's command line parser splits on or treats
  * specially: its isspace() (9-13, 32 and 160 in lib/ctype.c), the double
@@ -992,33 +991,32 @@ static void check_chan(struct uc_conf *c, const struct ent *e, const char *key)
 			e->val);
 }
 
-static void do_consoles(struct uc_conf *c, struct raw *r)
+/* NAME= (all the lines of that kind, default null), then NAME<i>= for
+ * each numbered one from FIRST. */
+static void do_chan_kind(struct uc_conf *c, const char *name, struct ent *all,
+			 struct ent *each, int first)
 {
 	char key[16];
 	int i;
 
+	if (all->val)
+		check_chan(c, all, name);
+	add_arg(c, all, name, "%s=%s", name, all->val ? all->val : "null");
+	for (i = first; i < MAX_CONS; i++) {
+		if (!each[i].val)
+			continue;
+		snprintf(key, sizeof(key), "%s%d", name, i);
+		check_chan(c, &each[i], key);
+		add_arg(c, &each[i], key, "%s=%s", key, each[i].val);
+	}
+}
+
+static void do_consoles(struct uc_conf *c, struct raw *r)
+{
 	/* con0 is umlctl's: the journal and `umlctl console`. */
 	add_arg(c, NULL, "con0", "con0=fd:3");
-	if (r->con.val)
-		check_chan(c, &r->con, "con");
-	add_arg(c, &r->con, "con", "con=%s", r->con.val ? r->con.val : "null");
-	for (i = 1; i < MAX_CONS; i++) {
-		if (!r->conn[i].val)
-			continue;
-		snprintf(key, sizeof(key), "con%d", i);
-		check_chan(c, &r->conn[i], key);
-		add_arg(c, &r->conn[i], key, "con%d=%s", i, r->conn[i].val);
-	}
-	if (r->ssl.val)
-		check_chan(c, &r->ssl, "ssl");
-	add_arg(c, &r->ssl, "ssl", "ssl=%s", r->ssl.val ? r->ssl.val : "null");
-	for (i = 0; i < MAX_CONS; i++) {
-		if (!r->ssln[i].val)
-			continue;
-		snprintf(key, sizeof(key), "ssl%d", i);
-		check_chan(c, &r->ssln[i], key);
-		add_arg(c, &r->ssln[i], key, "ssl%d=%s", i, r->ssln[i].val);
-	}
+	do_chan_kind(c, "con", &r->con, r->conn, 1);
+	do_chan_kind(c, "ssl", &r->ssl, r->ssln, 0);
 }
 
 #ifndef UMLCTL_EMPTY_DIR

@@ -47,9 +47,7 @@ struct uc_paths uc_paths;
 
 static void __attribute__((noreturn)) usage(void)
 {
-	const char *p = program_invocation_short_name;
-
-	printf(USAGE_HEADER "%s [options] COMMAND [NAME]\n", p);
+	usage_synopsis("[options] COMMAND [NAME]", NULL);
 	fputs(USAGE_SEPARATOR
 	      "Run User Mode Linux guests defined in CONFIG_DIR/NAME.conf as services.\n",
 	      stdout);
@@ -79,8 +77,7 @@ static void __attribute__((noreturn)) usage(void)
 	       UMLCTL_CONFIG_DIR, UMLCTL_RUN_DIR, DEFAULT_STOP_TIMEOUT,
 	       UMLCTL_STATE_DIR);
 	usage_help_options(21);
-	fputs(USAGE_MAN_TAIL("umlctl(8)"), stdout);
-	exit(EXIT_SUCCESS);
+	usage_end("umlctl(8)");
 }
 
 /* ------------------------------------------------------------------ */
@@ -625,9 +622,7 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "kernel", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		LONGOPTS_HELP_VERSION
 	};
 	int opt, dry_run = 0, json = 0, timeout = DEFAULT_STOP_TIMEOUT;
 	const char *cmd, *name = NULL;
@@ -650,25 +645,19 @@ int main(int argc, char **argv)
 		case 'f': co.force = 1; break;
 		case 'u': co.user = optarg; break;
 		case 'k': co.kernel = optarg; break;
-		case 'h': usage();
-		case 'V': print_version();
-		default: usage_error();
+		default: usage_common_option(opt, usage);
 		}
 	}
 	uc_paths.config_dir = absolute(uc_paths.config_dir);
 	uc_paths.run_dir = absolute(uc_paths.run_dir);
 	co.state_dir = absolute(co.state_dir);
-	if (optind >= argc) {
-		warnx("no command given");
-		usage_error();
-	}
+	if (optind >= argc)
+		usage_errorx("no command given");
 	cmd = argv[optind++];
 	nargs = argc - optind;
 	if (strcmp(cmd, "list")) {
-		if (nargs != 1) {
-			warnx("%s takes one guest NAME", cmd);
-			usage_error();
-		}
+		if (nargs != 1)
+			usage_errorx("%s takes one guest NAME", cmd);
 		name = argv[optind];
 		if (!uc_valid_name(name)) {
 			warnx("'%s' is not a guest name (letters, digits, '.', '_', '-', '@'; at most %d)",
@@ -676,8 +665,7 @@ int main(int argc, char **argv)
 			return EXIT_TROUBLE;
 		}
 	} else if (nargs) {
-		warnx("list takes no NAME");
-		usage_error();
+		usage_errorx("list takes no NAME");
 	}
 	/* The unit reads CONFIG_DIR's default: its sandbox matters for the
 	 * guests there, and for any guest `check` is asked about. */
@@ -697,6 +685,5 @@ int main(int argc, char **argv)
 		return cmd_list(json);
 	if (!strcmp(cmd, "console"))
 		return uc_console(name);
-	warnx("unknown command '%s'", cmd);
-	usage_error();
+	usage_errorx("unknown command '%s'", cmd);
 }
