@@ -26,6 +26,7 @@ AC_DEFUN([UML_AC_KERNEL], [
 	UML_AC_KERNEL_CCACHE
 	UML_AC_KERNEL_TOOLS
 	UML_AC_KERNEL_VDE
+	UML_AC_KERNEL_SMP
 ])
 
 dnl UML_AC_KERNEL_SUBARCH: ARCH=um SUBARCH=<host>.
@@ -257,4 +258,33 @@ AC_DEFUN([UML_AC_KERNEL_VDE], [
 			[AC_MSG_ERROR([libvdeplug.h not found: apt-get install libvdeplug-dev, or configure --without-vde])])
 	fi
 	AM_CONDITIONAL([WITH_VDE], [test "$with_vde" != no])
+])
+
+dnl UML_AC_KERNEL_SMP: on kernels whose UML has SMP (6.19 and later),
+dnl linux/config/40-smp.config builds an SMP kernel (ncpus=N, seccomp
+dnl mode only, no time-travel); --disable-uml-smp leaves it out, for the
+dnl uniprocessor kernel with time-travel.  Older kernels are always
+dnl uniprocessor (the fragment skips itself there).
+AC_DEFUN([UML_AC_KERNEL_SMP], [
+	AC_ARG_ENABLE([uml-smp],
+		[AS_HELP_STRING([--disable-uml-smp],
+			[build the uniprocessor kernel, with time-travel, on kernels that
+			 have UML SMP (6.19 and later; default: SMP, NR_CPUS=16, no
+			 time-travel)])],
+		[], [enable_uml_smp=yes])
+	case "$enable_uml_smp" in
+	yes|no) ;;
+	*) AC_MSG_ERROR([--enable-uml-smp=$enable_uml_smp: give yes or no]) ;;
+	esac
+	if test -n "$PREBUILT_KERNEL"; then
+		uml_smp_summary="as the prebuilt kernel was built"
+	elif test "$enable_uml_smp" = yes &&
+	   { test "$KVERSION" -lt 6 || { test "$KVERSION" -eq 6 && test "$KPATCHLEVEL" -lt 19; }; }; then
+		uml_smp_summary="no (Linux $KSERIES has no UML SMP; time-travel kept)"
+	elif test "$enable_uml_smp" = yes; then
+		uml_smp_summary="yes (NR_CPUS=16, seccomp mode only, no time-travel)"
+	else
+		uml_smp_summary="no (--disable-uml-smp; time-travel kept)"
+	fi
+	AM_CONDITIONAL([UML_SMP], [test "$enable_uml_smp" = yes])
 ])
