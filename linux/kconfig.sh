@@ -18,10 +18,8 @@
 set -eu
 
 me=kconfig.sh
-die() {
-	printf '%s: error: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../build-aux/die.sh
+. "$(dirname "$0")/../build-aux/die.sh"
 
 [ $# -ge 2 ] || die "usage: KMAKE=... $me SRCTREE OBJTREE FRAGMENT..."
 srctree=$1

@@ -16,10 +16,8 @@
 set -eu
 
 me=port-helper-dir.sh
-die() {
-	printf '%s: error: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../build-aux/die.sh
+. "$(dirname "$0")/../build-aux/die.sh"
 
 [ $# -eq 1 ] || die "usage: $me KERNEL"
 kernel=$1

@@ -23,10 +23,8 @@
 set -eu
 
 me=unpack.sh
-die() {
-	printf '%s: error: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../build-aux/die.sh
+. "$(dirname "$0")/../build-aux/die.sh"
 
 [ $# -eq 4 ] || die "usage: $me SOURCE DEST PATCHROOT SERIES"
 src=$1

@@ -12,10 +12,8 @@
 set -eu
 
 me=modinst.sh
-die() {
-	printf '%s: error: %s\n' "$me" "$*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=../build-aux/die.sh
+. "$(dirname "$0")/../build-aux/die.sh"
 
 [ $# -eq 2 ] || die "usage: KMAKE=... DEPMOD=... $me MODLIB RELEASE"
 modlib=$1
