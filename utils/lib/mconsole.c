@@ -239,6 +239,27 @@ static int mc_packet_init(struct mc_packet *p, size_t n, size_t hdr_len,
 	return 0;
 }
 
+/* The text of a packet B of N bytes: LEN bytes after its HDR_LEN-byte
+ * header, copied into P->data and terminated; else *WHY is TOO_LONG (over
+ * MC_MAX_DATA) or PAST_END (beyond the packet). */
+static int mc_packet_text(struct mc_packet *p, const unsigned char *b,
+			  size_t n, size_t hdr_len, uint32_t len,
+			  const char *too_long, const char *past_end,
+			  const char **why)
+{
+	if (len > MC_MAX_DATA) {
+		*why = too_long;
+		return -EPROTO;
+	}
+	if (len > n - hdr_len) {
+		*why = past_end;
+		return -EPROTO;
+	}
+	memcpy(p->data, b + hdr_len, len);
+	p->data[len] = '\0';
+	return 0;
+}
+
 int mc_parse_reply(const void *buf, size_t n, struct mc_packet *p,
 		   const char **why)
 {
@@ -253,16 +274,11 @@ int mc_parse_reply(const void *buf, size_t n, struct mc_packet *p,
 	p->err = get32(b);
 	p->more = get32(b + 4);
 	len = get32(b + 8);
-	if (len > MC_MAX_DATA) {
-		*why = "reply length field longer than the protocol allows";
-		return -EPROTO;
-	}
-	if (len > n - MC_HDR_LEN) {
-		*why = "reply length field exceeds the packet";
-		return -EPROTO;
-	}
-	memcpy(p->data, b + MC_HDR_LEN, len);
-	p->data[len] = '\0';
+	ret = mc_packet_text(p, b, n, MC_HDR_LEN, len,
+			     "reply length field longer than the protocol allows",
+			     "reply length field exceeds the packet", why);
+	if (ret)
+		return ret;
 	/* The kernel counts the terminating NUL; the text stops there. */
 	p->len = (uint32_t)strlen(p->data);
 	return 0;
@@ -285,12 +301,11 @@ int mc_parse_notify(const void *buf, size_t n, struct mc_packet *p,
 	}
 	p->type = get32(b + 8);
 	len = get32(b + 12);
-	if (len > MC_MAX_DATA || len > n - MC_NOTIFY_HDR_LEN) {
-		*why = "notification length field out of range";
-		return -EPROTO;
-	}
-	memcpy(p->data, b + MC_NOTIFY_HDR_LEN, len);
-	p->data[len] = '\0';
+	ret = mc_packet_text(p, b, n, MC_NOTIFY_HDR_LEN, len,
+			     "notification length field out of range",
+			     "notification length field out of range", why);
+	if (ret)
+		return ret;
 	p->len = len;
 	return 0;
 }
