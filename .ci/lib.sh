@@ -3,27 +3,13 @@
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 
-# ci_copy_source SRC DEST: a clean copy of the source tree SRC in DEST (its
-# tracked files and the untracked ones git does not ignore, so no build
-# output), with the autotools files made afresh: a second build directory
-# cannot be a VPATH build of SRC once SRC is configured in place.
+# ci_copy_source SRC DEST: a clean copy of the source tree SRC in DEST
+# (build-aux/copy-source.sh).
+# shellcheck source-path=SCRIPTDIR source=../build-aux/copy-source.sh
+. "$(dirname "$0")/../build-aux/copy-source.sh"
 ci_copy_source() {
-	ci_src=$1
-	ci_dest=$2
-	if ! git -C "$ci_src" rev-parse --git-dir > /dev/null 2>&1; then
-		echo "ci_copy_source: $ci_src is not a git checkout" >&2
-		return 1
-	fi
-	rm -rf "$ci_dest"
-	mkdir -p "$ci_dest"
-	git -C "$ci_src" ls-files -z --cached --others --exclude-standard |
-		tar -C "$ci_src" --null --ignore-failed-read -T - -cf - |
-		tar -C "$ci_dest" -xf -
-	(cd "$ci_dest" && autoreconf -fi > autoreconf.log 2>&1) || {
-		echo "ci_copy_source: autoreconf -fi failed in $ci_dest:" >&2
-		cat "$ci_dest/autoreconf.log" >&2
-		return 1
-	}
+	rm -rf "$2"
+	copy_source "$1" "$2"
 }
 
 # ci_test_files SRCDIR ENTRY...: the test files (relative to SRCDIR's
