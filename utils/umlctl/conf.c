@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/capability.h>
 #include <sys/wait.h>
 #include <linux/magic.h>
@@ -54,8 +55,8 @@ struct ent {
 
 /* The file as written: one entry per key, ARGS repeatable. */
 struct raw {
-	struct ent kernel, mem, user, root, hostfs, cpu, tt, dtb, seccomp,
-		modules, tmpdir, con, ssl, machine_id;
+	struct ent kernel, mem, user, root, hostfs, cpu, cpus, tt, dtb,
+		seccomp, modules, tmpdir, con, ssl, machine_id;
 	struct ent disk[UC_MAX_DISKS], cow[UC_MAX_DISKS], net[UC_MAX_NETS];
 	struct ent conn[MAX_CONS], ssln[MAX_CONS];
 	struct ent args[64];
@@ -302,6 +303,7 @@ static struct ent *slot(struct raw *r, const char *key)
 		{ "root", offsetof(struct raw, root) },
 		{ "hostfs", offsetof(struct raw, hostfs) },
 		{ "cpu", offsetof(struct raw, cpu) },
+		{ "cpus", offsetof(struct raw, cpus) },
 		{ "time-travel", offsetof(struct raw, tt) },
 		{ "dtb", offsetof(struct raw, dtb) },
 		{ "seccomp", offsetof(struct raw, seccomp) },
@@ -1226,7 +1228,7 @@ static void do_args(struct uc_conf *c, struct raw *r)
 	static const char *const own[] = {
 		"umid", "uml_dir", "mem", "con0", "con", "ssl", "hostfs", "dtb",
 		"seccomp", "root", "time-travel", "module.sig_enforce",
-		"systemd.machine_id", NULL
+		"systemd.machine_id", "ncpus", NULL
 	};
 	int i, j;
 
@@ -1349,43 +1351,155 @@ int uc_pick_cpu(const char *name)
 	return -1;
 }
 
+/*
+ * cpus = N: N virtual CPUs (ncpus=N).  UML runs SMP guests only in
+ * seccomp mode, on kernels built with CONFIG_SMP (Linux 6.19 on), and
+ * time-travel needs a uniprocessor guest.
+ */
+static void do_cpus(struct uc_conf *c, const struct raw *r, int seccomp)
+{
+	const struct ent *e = &r->cpus;
+	char *end;
+	long n;
+
+	c->ncpus = 1;
+	if (!e->val)
+		return;
+	errno = 0;
+	n = strtol(e->val, &end, 10);
+	if (!isdigit((unsigned char)*e->val) || *end || errno || n < 1 ||
+	    n > UC_MAX_CPUS) {
+		problem(c, e, "cpus", "'%s' is not a number of CPUs from 1 to %d",
+			e->val, UC_MAX_CPUS);
+		return;
+	}
+	c->ncpus = (int)n;
+	if (n == 1)
+		return;
+	if (!seccomp)
+		problem(c, e, "cpus", "%ld CPUs need seccomp = yes (UML runs SMP guests only in seccomp mode)",
+			n);
+	if (!kernel_has(c->kernel, "ncpus="))
+		problem(c, e, "cpus", "%s has no SMP support (ncpus=, Linux 6.19 and later built with CONFIG_SMP)",
+			c->kernel);
+	if (r->tt.val && strcmp(r->tt.val, "no"))
+		problem(c, &r->tt, "time-travel", "time-travel needs one CPU (cpus = 1), not %ld",
+			n);
+	add_arg(c, e, "cpus", "ncpus=%ld", n);
+}
+
+/* cpu = auto|none|N: the first of the guest's c->ncpus host CPUs. */
 static void do_cpu(struct uc_conf *c, const struct ent *e)
 {
 	cpu_set_t set;
 	char *end;
 	long n;
 
+	c->cpu = -1;
+	if (e->val && !strcmp(e->val, "none"))
+		return;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0) {
+		problem(c, e, "cpu", "cannot read this process's CPU affinity: %s",
+			strerror(errno));
+		return;
+	}
+	if (c->ncpus > CPU_COUNT(&set)) {
+		problem(c, e, "cpu", "%d CPUs cannot be pinned to the %d host CPUs this process may run on (cpu = none does not pin)",
+			c->ncpus, CPU_COUNT(&set));
+		return;
+	}
 	if (!e->val || !strcmp(e->val, "auto")) {
 		c->cpu = uc_pick_cpu(c->name);
 		return;
 	}
-	c->cpu = -1;
-	if (!strcmp(e->val, "none"))
-		return;
 	errno = 0;
 	n = strtol(e->val, &end, 10);
 	if (!isdigit((unsigned char)*e->val) || *end || errno || n >= CPU_SETSIZE) {
 		problem(c, e, "cpu", "'%s' is not auto, none or a CPU number", e->val);
 		return;
 	}
-	if (sched_getaffinity(0, sizeof(set), &set) < 0 || !CPU_ISSET(n, &set)) {
+	if (!CPU_ISSET(n, &set)) {
 		problem(c, e, "cpu", "CPU %ld is not one this process may run on", n);
 		return;
 	}
 	c->cpu = (int)n;
 }
 
-/* TMPDIR (where UML keeps guest memory): /dev/shm when it is a tmpfs
- * this user can write, else the kernel's own default. */
+int uc_cpu_set(const struct uc_conf *c, cpu_set_t *set)
+{
+	cpu_set_t allowed;
+	int i, k, got = 0;
+
+	CPU_ZERO(set);
+	if (c->cpu < 0 || sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return -1;
+	for (k = 0; k < CPU_SETSIZE && got < c->ncpus; k++) {
+		i = (c->cpu + k) % CPU_SETSIZE;
+		if (CPU_ISSET(i, &allowed)) {
+			CPU_SET(i, set);
+			got++;
+		}
+	}
+	return got == c->ncpus ? 0 : -1;
+}
+
+void uc_cpu_list(const cpu_set_t *set, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i, j, n;
+
+	buf[0] = '\0';
+	for (i = 0; i < CPU_SETSIZE; i = j) {
+		if (!CPU_ISSET(i, set)) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i + 1; j < CPU_SETSIZE && CPU_ISSET(j, set); j++)
+			;
+		if (j - 1 > i)
+			n = snprintf(buf + used, len - used, "%s%d-%d", used ? "," : "", i, j - 1);
+		else
+			n = snprintf(buf + used, len - used, "%s%d", used ? "," : "", i);
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';
+			return;
+		}
+		used += (size_t)n;
+	}
+}
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U	/* Linux 6.3; older hosts refuse it */
+#endif
+
+/* Whether DIR is on a file system mounted noexec. */
+static int noexec_dir(const char *dir)
+{
+	struct statvfs vfs;
+
+	return statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC);
+}
+
+/* TMPDIR (where UML keeps guest memory, mapped executable): /dev/shm
+ * when it is a tmpfs this user can write, else /tmp, each only when not
+ * mounted noexec; none leaves it to the kernel. */
 static void do_tmpdir(struct uc_conf *c, const struct ent *e)
 {
+	static const char *const dirs[] = { "/dev/shm", "/tmp" };
 	struct statfs sfs;
 	struct stat st;
+	size_t i;
 
 	if (!e->val || !strcmp(e->val, "auto")) {
-		if (statfs("/dev/shm", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC &&
-		    user_access(c, "/dev/shm", W_OK | X_OK) == 0)
-			c->tmpdir = strdup("/dev/shm");
+		for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			if (i == 0 && (statfs(dirs[i], &sfs) < 0 || sfs.f_type != TMPFS_MAGIC))
+				continue;
+			if (user_access(c, dirs[i], W_OK | X_OK) == 0 && !noexec_dir(dirs[i])) {
+				c->tmpdir = strdup(dirs[i]);
+				return;
+			}
+		}
+		problem(c, e, "tmpdir", "neither /dev/shm nor /tmp is a directory this user can write on a file system not mounted noexec; set tmpdir = DIR");
 		return;
 	}
 	if (!strcmp(e->val, "none"))
@@ -1404,9 +1518,102 @@ static void do_tmpdir(struct uc_conf *c, const struct ent *e)
 	c->tmpdir = strdup(e->val);
 }
 
+/* The directory the kernel will use: TMPDIR as set above, else its
+ * choose_tempdir() (arch/um/os-Linux/mem.c). */
+static const char *kernel_tempdir(const struct uc_conf *c)
+{
+	static const char *const vars[] = { "TMPDIR", "TMP", "TEMP" };
+	struct statfs sfs;
+	const char *v;
+	size_t i;
+
+	if (c->tmpdir)
+		return c->tmpdir;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		v = getenv(vars[i]);
+		if (v && *v)
+			return v;
+	}
+	if (statfs("/dev/shm", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+		return "/dev/shm";
+	return "/tmp";
+}
+
+/* The mount point DIR is on, in OUT (PATH_MAX bytes): the topmost
+ * directory above it on the same device. */
+static void mount_point(const char *dir, char *out)
+{
+	char path[PATH_MAX], *slash;
+	struct stat st, up;
+
+	snprintf(out, PATH_MAX, "%s", dir);
+	if (!realpath(dir, path) || stat(path, &st) < 0)
+		return;
+	snprintf(out, PATH_MAX, "%s", path);
+	while (strcmp(path, "/") && (slash = strrchr(path, '/'))) {
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(path, &up) < 0 || up.st_dev != st.st_dev)
+			return;
+		snprintf(out, PATH_MAX, "%s", path);
+	}
+}
+
+/* vm.memfd_noexec of this pid namespace (Linux 6.3 on), or -1. */
+static int memfd_noexec(void)
+{
+	char buf[16];
+	int fd, v = -1;
+	ssize_t n;
+
+	fd = open("/proc/sys/vm/memfd_noexec", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		v = atoi(buf);
+	}
+	close(fd);
+	return v;
+}
+
+/*
+ * Every kernel maps guest memory executable from a file in its tempdir
+ * and stops at boot when that is on a noexec mount ("must be not mounted
+ * noexec").  Kernels after 6.12 also start each guest process from a stub
+ * executable: an MFD_EXEC memfd, else a file in the same tempdir.  Name
+ * the mount, and the sysctl when it refuses the memfd too.
+ */
+static void check_tmpdir_exec(struct uc_conf *c, const struct ent *e)
+{
+	char mnt[PATH_MAX], stub[128] = "";
+	const char *dir = kernel_tempdir(c);
+	int fd;
+
+	if (!noexec_dir(dir))
+		return;
+	if (kernel_has(c->kernel, "uml-userspace")) {
+		fd = memfd_create("umlctl-probe", MFD_EXEC | MFD_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		else if (memfd_noexec() == 2)
+			snprintf(stub, sizeof(stub), ", and sysctl vm.memfd_noexec = 2 sends its stub executable there too");
+		else
+			snprintf(stub, sizeof(stub), ", and its stub executable goes there too (memfd_create(MFD_EXEC): %s)",
+				 strerror(errno));
+	}
+	mount_point(dir, mnt);
+	problem(c, e, "tmpdir", "%s is on %s, mounted noexec: the kernel maps guest memory executable from there%s",
+		dir, mnt, stub);
+}
+
 static void build(struct uc_conf *c, struct raw *r)
 {
 	char path[PATH_MAX];
+	int seccomp;
 
 	/* The user first: the checks that follow are made as that user. */
 	do_user(c, &r->user);
@@ -1420,12 +1627,14 @@ static void build(struct uc_conf *c, struct raw *r)
 	uc_guest_path(c->name, NULL, path);
 	add_arg(c, NULL, "run directory", "uml_dir=%s", path);
 	do_mem(c, &r->mem);
-	if (yes_no(c, &r->seccomp, "seccomp")) {
+	seccomp = yes_no(c, &r->seccomp, "seccomp");
+	if (seccomp) {
 		if (!kernel_has(c->kernel, "seccomp="))
 			problem(c, &r->seccomp, "seccomp", "%s has no seccomp mode (Linux 6.16 and later have it)",
 				c->kernel);
 		add_arg(c, &r->seccomp, "seccomp", "seccomp=on");
 	}
+	do_cpus(c, r, seccomp);
 	do_modules(c, &r->modules);
 	do_time_travel(c, &r->tt);
 	if (r->dtb.val)
@@ -1438,6 +1647,7 @@ static void build(struct uc_conf *c, struct raw *r)
 	do_args(c, r);
 	do_cpu(c, &r->cpu);
 	do_tmpdir(c, &r->tmpdir);
+	check_tmpdir_exec(c, &r->tmpdir);
 }
 
 int uc_conf_load(struct uc_conf *c, const char *name)
@@ -1448,6 +1658,7 @@ int uc_conf_load(struct uc_conf *c, const char *name)
 
 	memset(c, 0, sizeof(*c));
 	c->cpu = -1;
+	c->ncpus = 1;
 	memset(&r, 0, sizeof(r));
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	n = snprintf(c->file, sizeof(c->file), "%s/%s.conf", uc_paths.config_dir, name);

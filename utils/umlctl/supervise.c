@@ -286,12 +286,9 @@ static void __attribute__((noreturn)) run_kernel(const struct uc_conf *c,
 		goto fail;
 	if (place_fds(s, fd) < 0)
 		goto fail;
-	if (c->cpu >= 0) {
-		CPU_ZERO(&set);
-		CPU_SET(c->cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set) < 0)
-			goto fail;
-	}
+	if (c->cpu >= 0 &&
+	    (uc_cpu_set(c, &set) < 0 || sched_setaffinity(0, sizeof(set), &set) < 0))
+		goto fail;
 	if (c->tmpdir && setenv("TMPDIR", c->tmpdir, 1) < 0)
 		goto fail;
 	if (drop_to_user(c) < 0)
@@ -757,6 +754,8 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	struct sup s = { .c = c, .dfd = -1, .gfd = -1, .lfd = -1, .sfd = -1,
 			 .stop_timeout = stop_timeout };
 	int sv[2] = { -1, -1 }, lock = -1, ret = 1, i;
+	char cpus[64];
+	cpu_set_t set;
 	sigset_t mask;
 
 	for (i = 0; i < MAX_CLIENTS; i++)
@@ -805,10 +804,11 @@ static int supervise(struct uc_conf *c, int stop_timeout)
 	}
 	s.gfd = sv[0];
 	sv[0] = -1;
-	if (c->cpu >= 0)
-		warnx("%s: kernel pid %d, pinned to CPU %d",
-		      c->name, (int)s.pid, c->cpu);
-	else
+	if (uc_cpu_set(c, &set) == 0) {
+		uc_cpu_list(&set, cpus, sizeof(cpus));
+		warnx("%s: kernel pid %d, pinned to CPU%s %s", c->name,
+		      (int)s.pid, c->ncpus > 1 ? "s" : "", cpus);
+	} else
 		warnx("%s: kernel pid %d, not pinned", c->name,
 		      (int)s.pid);
 	relay(&s);

@@ -226,7 +226,8 @@ int uc_stop(const char *name, int timeout)
 
 struct status {
 	pid_t sup, pid;
-	int cpu;
+	int cpu;		/* the first CPU it is pinned to, or -1 */
+	char cpus[64];		/* all of them, as a list */
 	double uptime;
 	long mem_total, mem_avail;
 	char version[256];
@@ -258,28 +259,23 @@ static pid_t read_pid(const char *name)
 	return (pid_t)atoi(buf);
 }
 
-/* The one CPU PID may run on, or -1 when it may run on several. */
-static int pinned_cpu(pid_t pid)
+/* The host CPUs PID may run on, as a list in BUF (LEN bytes), when that
+ * is fewer than the host has online; the first of them, else -1. */
+static int pinned_cpus(pid_t pid, char *buf, size_t len)
 {
-	char path[64], line[256];
-	int cpu = -1, a, b;
-	FILE *f;
+	cpu_set_t set;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int i;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
+	buf[0] = '\0';
+	if (sched_getaffinity(pid, sizeof(set), &set) < 0 ||
+	    (CPU_COUNT(&set) > 1 && CPU_COUNT(&set) >= online))
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "Cpus_allowed_list: %d-%d", &a, &b) == 2)
-			break;
-		if (sscanf(line, "Cpus_allowed_list: %d", &a) == 1 &&
-		    !strchr(line, ',')) {
-			cpu = a;
-			break;
-		}
-	}
-	fclose(f);
-	return cpu;
+	uc_cpu_list(&set, buf, len);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			return i;
+	return -1;
 }
 
 static long meminfo(const char *text, const char *key)
@@ -305,7 +301,7 @@ static void get_status(const char *name, struct status *s)
 		return;
 	s->pid = read_pid(name);
 	if (s->pid)
-		s->cpu = pinned_cpu(s->pid);
+		s->cpu = pinned_cpus(s->pid, s->cpus, sizeof(s->cpus));
 	/* A guest whose mconsole does not answer this costs 2 s, once. */
 	if (uc_mconsole(name, "version", buf, sizeof(buf), 2000))
 		return;
@@ -346,7 +342,9 @@ static void print_status_json(const char *name, const struct status *s)
 	       s->configured ? "true" : "false");
 	if (s->sup) {
 		printf(",\"supervisor_pid\":%d,\"pid\":%d", (int)s->sup, (int)s->pid);
-		if (s->cpu >= 0)
+		if (s->cpu >= 0 && strpbrk(s->cpus, ",-"))
+			printf(",\"cpu\":null,\"cpus\":\"%s\"", s->cpus);
+		else if (s->cpu >= 0)
 			printf(",\"cpu\":%d", s->cpu);
 		else
 			printf(",\"cpu\":null");
@@ -382,7 +380,7 @@ static int cmd_status(const char *name, int json)
 		return EXIT_NOT_RUNNING;
 	printf("  pid:      %d (umlctl %d)\n", (int)s.pid, (int)s.sup);
 	if (s.cpu >= 0)
-		printf("  cpu:      %d\n", s.cpu);
+		printf("  cpu:      %s\n", s.cpus);
 	else
 		printf("  cpu:      not pinned\n");
 	if (s.uptime >= 0)

@@ -10,6 +10,7 @@
 #define UMLCTL_H
 
 #include <limits.h>
+#include <sched.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -17,6 +18,7 @@
 #define UC_MAX_NETS	16
 #define UC_MAX_ARGS	256
 #define UC_NAME_MAX	40
+#define UC_MAX_CPUS	64	/* cpus = N; the kernel caps N at its NR_CPUS */
 #define UC_NET_FD	10	/* the kernel's fd of user network N: 10 + N */
 
 /* Where umlctl looks and writes; set once by main(). */
@@ -37,7 +39,8 @@ struct uc_conf {
 	char *argv[UC_MAX_ARGS + 1];	/* the kernel command line */
 	int argc;
 	char *tmpdir;		/* TMPDIR for the kernel, or NULL */
-	int cpu;		/* CPU to pin to, or -1 */
+	int cpu;		/* first CPU to pin to, or -1 */
+	int ncpus;		/* virtual CPUs (cpus =), pinned to as many */
 	uid_t uid;		/* user to run as (see do_user()) */
 	gid_t gid;
 	char *user;		/* NULL: stay the caller */
@@ -84,6 +87,14 @@ void uc_conf_free(struct uc_conf *c);
 /* The CPU the documented rule picks for NAME among those this process
  * may run on, or -1 when there is no affinity mask to read. */
 int uc_pick_cpu(const char *name);
+
+/* The host CPUs C's kernel is pinned to in SET: C->ncpus of those this
+ * process may run on, from C->cpu on (wrapping around); 0, or -1 when
+ * C is not pinned. */
+int uc_cpu_set(const struct uc_conf *c, cpu_set_t *set);
+
+/* SET as a CPU list ("0-2,5") in BUF of LEN bytes, cut short if need be. */
+void uc_cpu_list(const cpu_set_t *set, char *buf, size_t len);
 
 /* Print ARGV (and TMPDIR=... first when set) as one shell-quoted line. */
 void uc_print_cmdline(const struct uc_conf *c);
