@@ -13,7 +13,8 @@
 #
 # Optional further classes: ".netns" runs the block's host commands and
 # guests in a network namespace of the test's own; ".legacy" marks a block
-# that needs the legacy ethN= transports (kernels before 6.16), which the
+# that needs the legacy ethN= transports (kernels before 6.16) and
+# ".timetravel" one that needs time-travel (not in SMP builds), which the
 # test reports as unsupported on kernels without them.  Inside the block:
 #
 #   "$ CMD"      a host shell command (a line ending in "\" continues it;
@@ -27,8 +28,8 @@
 # after it are waited for on its console, in order.
 #
 # Output, one Tcl list per step on a line:
-#   LINE NETNS LEGACY host|guest COMMAND {EXPECTED-LINE...}
-# (NETNS and LEGACY are 1 or 0.)
+#   LINE NETNS NEEDS host|guest COMMAND {EXPECTED-LINE...}
+# (NETNS is 1 or 0; NEEDS is legacy, timetravel or - for nothing.)
 # With --check only the syntax is checked (exit 1 naming the line), and
 # that every internal link "](#anchor)" names a heading of the file (the
 # anchors Python-Markdown's toc extension makes).
@@ -38,12 +39,20 @@ import re
 import sys
 
 FENCE = re.compile(r'^```\s*(\{[^}]*\}|[A-Za-z0-9_-]*)\s*$')
-KNOWN = {'run', 'netns', 'legacy'}
+KNOWN = {'run', 'netns', 'legacy', 'timetravel'}
 
 
 def die(msg):
     print('examples.py: error: ' + msg, file=sys.stderr)
     sys.exit(1)
+
+
+def needs(classes):
+    """What a block needs of the kernel: the NEEDS column."""
+    for need in ('legacy', 'timetravel'):
+        if need in classes:
+            return need
+    return '-'
 
 
 def tcl_quote(s):
@@ -138,8 +147,7 @@ def steps(path, start, classes, body):
                     k += 1
                     if body[k - 1][1] == end:
                         break
-            cur = [num, int('netns' in classes), int('legacy' in classes),
-                   kind, cmd, []]
+            cur = [num, int('netns' in classes), needs(classes), kind, cmd, []]
             out.append(cur)
         elif cur is None:
             if line.strip():
@@ -173,8 +181,8 @@ def main():
     if check:
         check_links(path)
         return
-    for num, netns, legacy, kind, cmd, expected in total:
-        print(' '.join([str(num), str(netns), str(legacy), kind, tcl_quote(cmd),
+    for num, netns, need, kind, cmd, expected in total:
+        print(' '.join([str(num), str(netns), need, kind, tcl_quote(cmd),
                         tcl_quote(' '.join(tcl_quote(e) for e in expected))]))
 
 
