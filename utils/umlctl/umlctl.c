@@ -260,7 +260,8 @@ static pid_t read_pid(const char *name)
 }
 
 /* The host CPUs PID may run on, as a list in BUF (LEN bytes), when that
- * is fewer than the host has online; the first of them, else -1. */
+ * is one CPU or fewer than the host has online; the first of them, else
+ * -1 (not pinned). */
 static int pinned_cpus(pid_t pid, char *buf, size_t len)
 {
 	cpu_set_t set;
