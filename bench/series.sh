@@ -9,7 +9,9 @@
 #   Debian's 6.1um4       Debian's linux.uml (extracted, never installed)
 #
 # Each boot: the milliseconds from exec to the console's login prompt,
-# then in the autologin shell fork+exec of /bin/true (microseconds per
+# then, once systemd has finished starting the guest (so that no unit
+# still starting competes with the measurement), in the autologin shell
+# fork+exec of /bin/true (microseconds per
 # call, a shell loop) and a parallel build of a small C project (make -j2,
 # 16 files, gcc -O2; seconds, after one warm-up build).  Every guest runs
 # on a fresh COW file over the same image, unpinned (both host CPUs), the
@@ -59,6 +61,7 @@ image=$scratch/guest.img
 # result is a line "bench-res NAME VALUE" (the marker split so that the
 # console's echo of the command does not match it).
 cat > "$scratch/guest.sh" <<GUEST
+systemctl is-system-running --wait > /dev/null 2>&1 || :
 ns() { date +%s%N; }
 t0=\$(ns); i=0; while [ \$i -lt $forks ]; do /bin/true; i=\$((i + 1)); done; t1=\$(ns)
 echo "bench-""res forkexec \$(( (t1 - t0) / $forks / 1000 ))"
