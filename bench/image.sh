@@ -41,9 +41,7 @@ cache=$scratch/cache
 if [ -n "${QUICK:-}" ]; then
 	# No cold debootstrap: the cache make check keeps (minutes of CPU
 	# otherwise), and no build timings.
-	# (keyed as testsuite/lib/uml-image.exp keys it: on the script)
-	cache=${UML_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/user-mode-linux}
-	cache=$cache/mkuml-image-$(sha256sum "$tool" | cut -c1-16)
+	cache=$(bench_image_cache "$tool")
 	ls "$cache"/*.tar >/dev/null 2>&1 ||
 		die "QUICK: no debootstrap cache of this mkuml-image in $cache (make check RUNTESTFLAGS=uml.image/boot.exp makes it)"
 fi

@@ -132,6 +132,13 @@ bench_boot_ms() {
 	echo $((bb_t1 - bb_t0))
 }
 
+# bench_image_cache TOOL: mkuml-image's debootstrap cache directory for
+# the script TOOL, keyed as testsuite/lib/uml-image.exp keys it.
+bench_image_cache() {
+	_c=${UML_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/user-mode-linux}
+	echo "$_c/mkuml-image-$(sha256sum "$1" | cut -c1-16)"
+}
+
 # bench_debian: sets ref, Debian's linux.uml (extracted once under
 # $build/bench-scratch), and ref_status, debian_status's answer for it.
 # shellcheck disable=SC2034 # ref, ref_status: the caller's

@@ -11,9 +11,9 @@
 # Each boot: the milliseconds from exec to the console's login prompt,
 # then, once systemd has finished starting the guest (so that no unit
 # still starting competes with the measurement), in the autologin shell
-# fork+exec of /bin/true (microseconds per
-# call, a shell loop) and a parallel build of a small C project (make -j2,
-# 16 files, gcc -O2; seconds, after one warm-up build).  Every guest runs
+# fork+exec of /bin/true (microseconds per call, a shell loop) and a
+# parallel build of a small C project (make -j2, 16 files, gcc -O2;
+# milliseconds, after one warm-up build).  Every guest runs
 # on a fresh COW file over the same image, unpinned (both host CPUs), the
 # same memory and console; the configurations are booted in turn, RUNS
 # rounds (after one warm-up round), medians printed.  Rows: each figure
@@ -49,8 +49,7 @@ bench_scratch fresh series tmp uml
 bench_debian
 rel=$(cat "$build/linux/build/include/config/kernel.release")
 make -C "$build" testsuite/modules.stamp >/dev/null
-cache=${UML_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/user-mode-linux}
-cache=$cache/mkuml-image-$(sha256sum "$tool" | cut -c1-16)
+cache=$(bench_image_cache "$tool")
 
 image=$scratch/guest.img
 "$tool" --quiet --cache "$cache" --modules "$build/testsuite/modules/$rel" \
