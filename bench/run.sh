@@ -73,6 +73,13 @@ else
 	skip "Debian guest boot to login, ms" "not measured: mkuml-image needs root"
 fi
 bench syscall "syscall loop and fork+exec" sh "$here/syscall.sh" "$build"
+if [ $root = no ]; then
+	skip "host syscalls per guest fork+exec" "not measured: perf needs root for the tracepoints"
+elif ! command -v perf >/dev/null 2>&1; then
+	skip "host syscalls per guest fork+exec" "not measured: no perf (apt-get install linux-perf)"
+else
+	bench hostcalls "host syscalls per guest fork+exec" sh "$here/hostcalls.sh" "$build"
+fi
 bench io "ubd I/O" sh "$here/io.sh" "$build"
 if [ $root = yes ]; then
 	bench net "vector tap guest to host, Mbit/s" \
