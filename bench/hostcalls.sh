@@ -111,6 +111,6 @@ else
 fi
 if [ -n "$k7" ] && awk -v v="$(per k7s syscalls:sys_enter_rt_sigprocmask)" 'BEGIN { exit !(v > 100) }'; then
 	echo "(sigprocmask: this 7.x kernel masks its IPI signal on the host at every"
-	echo " local_irq_disable/enable, as SMP builds without patch 0016 do, even with"
+	echo " local_irq_disable/enable, as SMP builds do, even with"
 	echo " ncpus=1; --disable-uml-smp builds do not)"
 fi
