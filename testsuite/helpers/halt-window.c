@@ -13,7 +13,9 @@
  *
  * This file is part of user-mode-linux.
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* RTLD_NEXT */
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
