@@ -10,8 +10,11 @@
 # Fragment syntax: kernel .config lines ("CONFIG_FOO=y", "# CONFIG_FOO is
 # not set"), comments and blank lines.  A header line
 # "# when-kernel-has: CONFIG_FOO" applies the fragment only when the kernel
-# source defines FOO.  Any option a kernel does not know is an error, and
-# so is any option olddefconfig dropped or changed; on error no .config is
+# source defines FOO.  Any option a kernel does not know is an error
+# (unless the fragment has the header line "# unknown-options: skip", for
+# lists meant for several series: an option this kernel lacks, or has
+# without a prompt, is skipped there and counted), and so
+# is any option olddefconfig dropped or changed; on error no .config is
 # left behind (the rejected one is kept as .config.rejected).
 #
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
@@ -35,10 +38,9 @@ work=$(mktemp -d "$objtree/.kconfig.XXXXXX") || die "cannot create a temporary d
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# Every symbol the kernel source defines.
-find "$srctree/" -name 'Kconfig*' -type f -exec \
-	sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Za-z0-9_]\{1,\}\).*/CONFIG_\2/p' {} + |
-	sort -u > "$work/symbols"
+# Every symbol the kernel source defines: "CONFIG_NAME TYPE visible|hidden".
+find "$srctree/" -name 'Kconfig*' -type f |
+	awk -f "$(dirname "$0")/kconfig-symbols.awk" | sort > "$work/symbols"
 [ -s "$work/symbols" ] || die "no Kconfig symbols found under $srctree"
 
 # Parse the fragments: print "when" lines and requests, report bad lines
@@ -50,16 +52,28 @@ for frag in "$@"; do
 	[ -r "$frag" ] || die "cannot read config fragment $frag"
 	name=$(basename "$frag")
 	cond=$(sed -n 's/^# when-kernel-has:[[:space:]]*\(CONFIG_[A-Za-z0-9_]*\)[[:space:]]*$/\1/p' "$frag" | head -n 1)
-	if [ -n "$cond" ] && ! grep -qx "$cond" "$work/symbols"; then
+	if [ -n "$cond" ] && ! grep -q "^$cond " "$work/symbols"; then
 		echo "  KCONFIG  skip $name (this kernel has no $cond)"
 		continue
 	fi
 	applied="$applied $frag"
-	awk -v f="$name" -v symfile="$work/symbols" -v errfile="$work/errors" '
-		BEGIN { while ((getline s < symfile) > 0) known[s] = 1 }
+	skip_unknown=0
+	if grep -qx '# unknown-options:[[:space:]]*skip' "$frag"; then
+		skip_unknown=1
+	fi
+	: > "$work/skipped"
+	awk -v f="$name" -v symfile="$work/symbols" -v errfile="$work/errors" \
+		-v skip="$skip_unknown" -v skipfile="$work/skipped" '
+		BEGIN {
+			while ((getline l < symfile) > 0) {
+				split(l, w, " ")
+				known[w[1]] = 1
+				visible[w[1]] = w[3] == "visible"
+			}
+		}
 		function bad(msg) { printf "%s:%d: %s\n", f, NR, msg >> errfile }
 		/^[[:space:]]*$/ { next }
-		/^# when-kernel-has:/ { next }
+		/^# (when-kernel-has|unknown-options):/ { next }
 		/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { sym = $2; val = "n"; check(); next }
 		/^#/ { next }
 		/^CONFIG_[A-Za-z0-9_]+=/ {
@@ -69,12 +83,17 @@ for frag in "$@"; do
 		}
 		{ bad("not a kernel config line: " $0) }
 		function check() {
-			if (!(sym in known))
+			if (skip && !(sym in known && visible[sym]))
+				print sym >> skipfile
+			else if (!(sym in known))
 				bad(sym " is not an option this kernel knows")
 			else
 				printf "%s:%d %s %s\n", f, NR, sym, val
 		}
 	' "$frag" >> "$work/requests"
+	if [ -s "$work/skipped" ]; then
+		echo "  KCONFIG  $name: skipped $(wc -l < "$work/skipped") option(s) this kernel lacks or does not let be set"
+	fi
 done
 if [ -s "$work/errors" ]; then
 	sed "s/^/$me: error: /" "$work/errors" >&2
