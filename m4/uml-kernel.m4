@@ -27,6 +27,7 @@ AC_DEFUN([UML_AC_KERNEL], [
 	UML_AC_KERNEL_TOOLS
 	UML_AC_KERNEL_VDE
 	UML_AC_KERNEL_SMP
+	UML_AC_KERNEL_DEBIAN_OPTIONS
 ])
 
 dnl UML_AC_KERNEL_SUBARCH: ARCH=um SUBARCH=<host>.
@@ -287,4 +288,26 @@ AC_DEFUN([UML_AC_KERNEL_SMP], [
 		uml_smp_summary="no (--disable-uml-smp; time-travel kept)"
 	fi
 	AM_CONDITIONAL([UML_SMP], [test "$enable_uml_smp" = yes])
+])
+
+dnl UML_AC_KERNEL_DEBIAN_OPTIONS: --enable-debian-options adds the
+dnl linux/config/6x-debian-*.config fragments, everything the config of
+dnl Debian's user-mode-linux package enables (about 940 modules), so that
+dnl the kernel can stand in for Debian's; the Debian and RPM packages
+dnl build with it.  Off by default: it makes a cold kernel build about
+dnl 2.5 times as long, and what it adds is modules no test needs.
+AC_DEFUN([UML_AC_KERNEL_DEBIAN_OPTIONS], [
+	AC_ARG_ENABLE([debian-options],
+		[AS_HELP_STRING([--enable-debian-options],
+			[enable every kernel option Debian's user-mode-linux enables
+			 (linux/config/6x-debian-*.config; the packages use it;
+			 default: no, a build 2.5 times as short)])],
+		[], [enable_debian_options=no])
+	case "$enable_debian_options" in
+	yes|no) ;;
+	*) AC_MSG_ERROR([--enable-debian-options=$enable_debian_options: give yes or no]) ;;
+	esac
+	UML_DEBIAN_OPTIONS=$enable_debian_options
+	AC_SUBST([UML_DEBIAN_OPTIONS])
+	AM_CONDITIONAL([DEBIAN_OPTIONS], [test "$enable_debian_options" = yes])
 ])
