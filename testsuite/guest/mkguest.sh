@@ -4,6 +4,9 @@
 #
 # usage: mkguest.sh IMAGE BUSYBOX MKE2FS INIT
 #
+# An IMAGE named *.cpio is instead the same tree as a newc cpio archive,
+# made with busybox's own cpio, for initrd= (uml.boot/initrd.exp).
+#
 # This file is part of user-mode-linux.  SPDX-License-Identifier: GPL-2.0-only
 set -eu
 
@@ -40,6 +43,14 @@ printf 'root:x:0:0:root:/root:/bin/sh\n' > "$stage/etc/passwd"
 printf 'root:x:0:\n' > "$stage/etc/group"
 
 rm -f "$image.tmp"
+case $image in
+*.cpio)
+	(cd "$stage" && find . | "$busybox" cpio -o -H newc) > "$image.tmp" 2>/dev/null ||
+		die "busybox cpio failed to make $image"
+	mv "$image.tmp" "$image"
+	exit 0
+	;;
+esac
 "$mke2fs" -q -F -t ext4 -L uml-test -E root_owner=0:0 -d "$stage" "$image.tmp" 64M >/dev/null ||
 	die "mke2fs failed to make $image"
 mv "$image.tmp" "$image"
